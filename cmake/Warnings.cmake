@@ -1,0 +1,8 @@
+# One place for the warning set, so every target (host and MCU) is held to the same bar.
+add_library(aiopi_warnings INTERFACE)
+target_compile_options(aiopi_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wunused -Woverloaded-virtual
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+if(AIOPI_WERROR)
+  target_compile_options(aiopi_warnings INTERFACE -Werror)
+endif()

@@ -1,0 +1,268 @@
+// The event loop: a FIFO ready queue run in batches, a timer set, a cross-thread inbox, and a backend that sleeps.
+#pragma once
+
+#include <atomic>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "aiopi/backend.hpp"
+#include "aiopi/callback.hpp"
+#include "aiopi/config.hpp"
+#include "aiopi/foreign_wake.hpp"
+#include "aiopi/intrusive_list.hpp"
+#include "aiopi/task.hpp"
+#include "aiopi/task_base.hpp"
+#include "aiopi/time.hpp"
+#include "aiopi/timer_queue.hpp"
+
+#if AIOPI_HAS_EXCEPTIONS
+#include <exception>
+#endif
+
+namespace aiopi {
+
+template <class T>
+class TaskHandle;
+
+/// What the exception handler is told about a failure nobody awaited.
+struct ExceptionContext {
+  const char* message;
+  const TaskBase* task;  // null for a callback
+#if AIOPI_HAS_EXCEPTIONS
+  std::exception_ptr exception;
+#endif
+};
+
+/// Counters every loop keeps (cheap increments, always on).
+struct LoopStats {
+  std::uint64_t resumes = 0;      // task resumptions
+  std::uint64_t callbacks = 0;    // plain callbacks run
+  std::uint64_t batches = 0;      // ready-queue batches
+  std::uint64_t waits = 0;        // times the loop slept in the backend
+  std::uint64_t io_polls = 0;     // non-blocking polls made every kPollInterval resumptions
+  std::uint64_t tasks_created = 0;
+};
+
+class Loop {
+ public:
+  /// I/O and timers are checked at least every this many resumptions, so a busy loop cannot starve them
+  /// (the same figure Tokio uses).
+  static constexpr unsigned kPollInterval = 61;
+
+  explicit Loop(Backend& backend) noexcept;
+  /// Destroys every task still pending (their destructors run, as if cancelled) and drops pending callbacks.
+  ~Loop();
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  /// The loop running (or made current) on this thread, or null.
+  static Loop* current() noexcept;
+  /// The current loop; outside any, a per-thread default loop on default_backend() (asyncio's get_event_loop).
+  static Loop& get();
+  /// Like current(), but a usage error when no loop is running: for awaitables, which only work inside tasks.
+  static Loop& running();
+
+  Backend& backend() noexcept { return backend_; }
+  TimePoint now() noexcept { return backend_.now(); }
+  /// The absolute deadline `d` from now that never fires early on this backend.
+  TimePoint deadline_after(Duration d) noexcept {
+    return d.count() <= 0 ? now() : saturating_add(now(), d + backend_.timer_slack());
+  }
+
+  // --- tasks -----------------------------------------------------------------------------------------------
+  /// Schedules `coro` as a task (runs after the tasks already ready). `name` must outlive the task.
+  template <class T>
+  TaskHandle<T> create_task(Task<T> coro, const char* name = nullptr);
+
+  /// Runs the loop until `main` finishes and returns its value (asyncio.run / run_until_complete). Other tasks
+  /// still pending are left as they are and run again on the next run. Calling it on a running loop, or while
+  /// another loop runs on this thread, is a usage error. If main ends cancelled, CancelledError is thrown
+  /// (without exceptions: a panic); if it failed, its exception propagates.
+  template <class T>
+  T run_until_complete(Task<T> main);
+
+  /// Runs until stop() is called.
+  void run_forever();
+  /// Makes run_forever / run_until_complete return after the current task yields.
+  void stop() noexcept { stop_now_ = true; }
+  bool is_running() const noexcept { return running_; }
+
+  /// The task being resumed right now, or null (asyncio.current_task()).
+  TaskBase* current_task() const noexcept { return current_; }
+
+  /// Every task of this loop that has not finished, in creation order.
+  IntrusiveList<TaskBase, RegistryTag>& tasks() noexcept { return registry_; }
+
+  /// Profiling (aioprof): per-task total run time and longest single run. Off by default because a clock read
+  /// per resumption costs more than the resumption itself.
+  void set_profiling(bool on) noexcept { profiling_ = on; }
+  bool profiling() const noexcept { return profiling_; }
+  const LoopStats& stats() const noexcept { return stats_; }
+
+  // --- failures nobody awaited -------------------------------------------------------------------------------
+  using ExceptionHandler = void (*)(Loop& loop, const ExceptionContext& context);
+  /// Null restores the default, which prints the message (and the exception's what()) to stderr.
+  void set_exception_handler(ExceptionHandler handler) noexcept { exception_handler_ = handler; }
+  ExceptionHandler exception_handler() const noexcept { return exception_handler_; }
+  void call_exception_handler(const ExceptionContext& context);
+
+  // --- callbacks ---------------------------------------------------------------------------------------------
+  template <class F>
+  CallbackHandle call_soon(F&& fn) {
+    CallbackBase* cb = adopt(detail::make_callback(std::forward<F>(fn)));
+    push_ready(*cb);
+    return CallbackHandle(cb);
+  }
+  template <class F>
+  CallbackHandle call_at(TimePoint when, F&& fn) {
+    CallbackBase* cb = adopt(detail::make_callback(std::forward<F>(fn)));
+    cb->set_fire(&Loop::fire_callback_timer);
+    timers_.arm(*cb, when);
+    return CallbackHandle(cb);
+  }
+  template <class F>
+  CallbackHandle call_later(Duration delay, F&& fn) {
+    return call_at(deadline_after(delay), std::forward<F>(fn));
+  }
+
+  // --- other threads -----------------------------------------------------------------------------------------
+  /// Thread-safe (ISR-safe on the MCU): queue `node` so its function runs on the loop thread, waking the loop.
+  void post_threadsafe(ForeignWake& node) noexcept;
+  /// Thread-safe: run `fn` on the loop thread soon (allocates a node; for ISRs use a ForeignWake you own).
+  template <class F>
+  void call_soon_threadsafe(F&& fn);
+  /// Declares that something outside the loop (a thread, an ISR) may still wake it, so an otherwise idle
+  /// simulated loop waits instead of reporting a deadlock. Thread-safe.
+  void add_external_source() noexcept { external_sources_.fetch_add(1, std::memory_order_relaxed); }
+  void remove_external_source() noexcept { external_sources_.fetch_sub(1, std::memory_order_relaxed); }
+  /// Runs whatever other threads have posted so far (the loop does this itself every iteration). Owners of a
+  /// ForeignWake call it before destroying the node, so no post can still point at it.
+  void drain_inbox() noexcept;
+
+  // --- building blocks for awaitables ------------------------------------------------------------------------
+  /// Records that the current task suspends at `h` and returns it. A usage error outside a task.
+  TaskBase& suspend_current(std::coroutine_handle<> h) {
+    if (current_ == nullptr) no_current_task();
+    current_->resume_ = h;
+    return *current_;
+  }
+  /// Queues a waiting task to run (idempotent; ignores finished tasks).
+  void make_ready(TaskBase& task) noexcept {
+    if (task.state_ == TaskState::ready || task.state_ == TaskState::done || closing_) return;
+    task.state_ = TaskState::ready;
+    push_ready(task);
+  }
+  /// asyncio's Task.cancel() rules; see TaskBase::cancel.
+  bool cancel(TaskBase& task) noexcept;
+  /// Marks `task` cancelled without forwarding, for awaiters that propagate a child's cancellation.
+  void propagate_cancel(TaskBase& task) noexcept {
+    task.cancel_requested_ = true;
+    make_ready(task);
+  }
+  void set_forward(TaskBase& task, CancelForward* forward) noexcept { task.forward_ = forward; }
+  CancelForward* forward_of(const TaskBase& task) const noexcept { return task.forward_; }
+  void arm(TimerNode& node, TimePoint deadline) noexcept { timers_.arm(node, deadline); }
+  void disarm(TimerNode& node) noexcept { timers_.cancel(node); }
+  TimerQueue& timers() noexcept { return timers_; }
+
+  /// Starts a task whose control block lives elsewhere (heap for create_task, an awaiter for wait_for).
+  void start_task(TaskBase& task, std::coroutine_handle<> root) noexcept;
+  /// Destroys an unfinished task at once (its destructors run); used when an awaiter owning a control block
+  /// is itself destroyed while its child still runs (loop teardown).
+  void unwind_now(TaskBase& task) noexcept;
+
+ private:
+  template <class T>
+  friend class TaskHandle;
+
+  void run_until(TaskBase* stop_task);
+  void run_batch();
+  void run_task(TaskBase& task);
+  void run_callback(CallbackBase& cb);
+  void complete(TaskBase& task) noexcept;
+  void unwind(TaskBase& task) noexcept;
+  void finish(TaskBase& task) noexcept;
+  void poll_now() noexcept;
+  [[noreturn]] static void no_current_task();
+  CallbackBase* adopt(CallbackBase* cb) noexcept {
+    cb->loop_ = this;
+    cb->add_ref();  // the loop's reference until it runs or is dropped
+    return cb;
+  }
+  static void fire_callback_timer(TimerNode& node) noexcept;
+
+  void push_ready(Runnable& r) noexcept {
+    r.ready_next_ = nullptr;
+    if (ready_tail_ != nullptr) {
+      ready_tail_->ready_next_ = &r;
+    } else {
+      ready_head_ = &r;
+    }
+    ready_tail_ = &r;
+    ++ready_count_;
+  }
+  Runnable* pop_ready() noexcept {
+    Runnable* r = ready_head_;
+    ready_head_ = r->ready_next_;
+    if (ready_head_ == nullptr) ready_tail_ = nullptr;
+    --ready_count_;
+    return r;
+  }
+
+  Backend& backend_;
+  Runnable* ready_head_ = nullptr;
+  Runnable* ready_tail_ = nullptr;
+  std::size_t ready_count_ = 0;
+  TaskBase* current_ = nullptr;
+  TaskBase* stop_task_ = nullptr;
+  TimerQueue timers_;
+  IntrusiveList<TaskBase, RegistryTag> registry_;
+  std::atomic<ForeignWake*> inbox_{nullptr};
+  std::atomic<int> external_sources_{0};
+  ExceptionHandler exception_handler_ = nullptr;
+  LoopStats stats_;
+  unsigned since_poll_ = 0;
+  bool running_ = false;
+  bool stop_now_ = false;
+  bool profiling_ = false;
+  bool closing_ = false;
+};
+
+}  // namespace aiopi
+
+namespace aiopi {
+namespace detail {
+template <class F>
+class ThreadsafeCall final : public ForeignWake {
+ public:
+  explicit ThreadsafeCall(F&& fn) : ForeignWake(&ThreadsafeCall::run), fn_(std::move(fn)) {}
+
+ private:
+  static void run(ForeignWake& node) noexcept {
+    auto* self = static_cast<ThreadsafeCall*>(&node);
+#if AIOPI_HAS_EXCEPTIONS
+    try {
+      self->fn_();
+    } catch (...) {
+      if (Loop* loop = Loop::current()) {
+        loop->call_exception_handler({"exception in call_soon_threadsafe callback", nullptr, std::current_exception()});
+      }
+    }
+#else
+    self->fn_();
+#endif
+    delete self;
+  }
+  F fn_;
+};
+}  // namespace detail
+
+template <class F>
+void Loop::call_soon_threadsafe(F&& fn) {
+  using Fn = std::decay_t<F>;
+  post_threadsafe(*new detail::ThreadsafeCall<Fn>(Fn(std::forward<F>(fn))));
+}
+}  // namespace aiopi

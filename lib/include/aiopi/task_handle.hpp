@@ -1,0 +1,243 @@
+// Handles of scheduled tasks (asyncio's Task objects) and create_task / run / current_task.
+#pragma once
+
+#include <coroutine>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include "aiopi/frame_allocator.hpp"
+#include "aiopi/loop.hpp"
+#include "aiopi/outcome.hpp"
+#include "aiopi/task.hpp"
+#include "aiopi/task_base.hpp"
+
+namespace aiopi {
+
+/// A control block that knows its result type. Heap-allocated by create_task (reference counted), or embedded
+/// in an awaiter such as wait_for's (owned by it).
+template <class T>
+class TaskStateOf : public TaskBase {
+ public:
+  explicit TaskStateOf(const char* name, bool embedded = false) noexcept
+      : TaskBase(embedded ? kEmbeddedOps : kHeapOps, name) {}
+
+  Outcome<T>& outcome() noexcept { return outcome_; }
+
+  /// Allocates a control block for a task created with create_task.
+  static TaskStateOf* make(const char* name) {
+    void* mem = allocate_frame(sizeof(TaskStateOf));
+    return new (mem) TaskStateOf(name);
+  }
+
+ private:
+  static void collect(TaskBase& base) noexcept {
+    auto& self = static_cast<TaskStateOf&>(base);
+    auto h = std::coroutine_handle<detail::TaskPromise<T>>::from_address(self.root_.address());
+    self.outcome_ = std::move(h.promise().outcome_);
+    self.outcome_kind_ = self.outcome_.kind();
+  }
+  static void release_heap(TaskBase& base) noexcept {
+    auto* self = static_cast<TaskStateOf*>(&base);
+    self->~TaskStateOf();
+    deallocate_frame(self, sizeof(TaskStateOf));
+  }
+  static void release_embedded(TaskBase&) noexcept {}
+#if AIOPI_HAS_EXCEPTIONS
+  static std::exception_ptr exception(TaskBase& base) noexcept {
+    auto& self = static_cast<TaskStateOf&>(base);
+    return self.outcome_.failed() ? self.outcome_.exception() : nullptr;
+  }
+  static constexpr TaskOps kHeapOps{&collect, &release_heap, &exception};
+  static constexpr TaskOps kEmbeddedOps{&collect, &release_embedded, &exception};
+#else
+  static constexpr TaskOps kHeapOps{&collect, &release_heap};
+  static constexpr TaskOps kEmbeddedOps{&collect, &release_embedded};
+#endif
+
+  Outcome<T> outcome_;
+};
+
+namespace detail {
+
+/// Awaits a task's completion from another task. Cancelling the awaiting task is forwarded to the awaited one
+/// (asyncio). If the awaited task ends cancelled, the awaiting task is cancelled too unless it asked for the
+/// outcome as a value.
+class TaskCompletionAwaiter : public CompletionWaiter, public CancelForward {
+ public:
+  TaskCompletionAwaiter(TaskBase& target, bool propagate) noexcept
+      : CompletionWaiter(&on_done), CancelForward(&forward), target_(&target), propagate_(propagate) {}
+  TaskCompletionAwaiter(const TaskCompletionAwaiter&) = delete;
+  ~TaskCompletionAwaiter() {
+    if (self_ != nullptr && self_->loop().forward_of(*self_) == this) self_->loop().set_forward(*self_, nullptr);
+  }
+
+  bool await_ready() const noexcept { return target_->done() && !(propagate_ && target_->cancelled()); }
+  void await_suspend(std::coroutine_handle<> h) {
+    Loop& loop = Loop::running();
+    self_ = &loop.suspend_current(h);
+    if (self_ == target_) usage_error("a task cannot await itself");
+    if (target_->done()) {  // already cancelled, and we propagate
+      loop.propagate_cancel(*self_);
+      return;
+    }
+    target_->add_completion_waiter(*this);
+    loop.set_forward(*self_, this);
+  }
+
+ protected:
+  TaskBase* target_;
+
+ private:
+  static void on_done(CompletionWaiter& w, TaskBase& finished) noexcept {
+    auto& self = static_cast<TaskCompletionAwaiter&>(w);
+    Loop& loop = self.self_->loop();
+    loop.set_forward(*self.self_, nullptr);
+    if (self.propagate_ && finished.cancelled()) {
+      loop.propagate_cancel(*self.self_);
+    } else {
+      loop.make_ready(*self.self_);
+    }
+  }
+  static bool forward(CancelForward& f) noexcept {
+    auto& self = static_cast<TaskCompletionAwaiter&>(f);
+    return self.self_->loop().cancel(*self.target_);
+  }
+
+  TaskBase* self_ = nullptr;
+  bool propagate_;
+};
+
+}  // namespace detail
+
+/// A reference to a scheduled task whose result type is not known here (what current_task() returns).
+class TaskRef {
+ public:
+  TaskRef() noexcept = default;
+  explicit TaskRef(TaskBase* task) noexcept : task_(task) {
+    if (task_ != nullptr) task_->add_ref();
+  }
+  TaskRef(const TaskRef& o) noexcept : TaskRef(o.task_) {}
+  TaskRef(TaskRef&& o) noexcept : task_(std::exchange(o.task_, nullptr)) {}
+  TaskRef& operator=(const TaskRef& o) noexcept {
+    TaskRef copy(o);
+    std::swap(task_, copy.task_);
+    return *this;
+  }
+  TaskRef& operator=(TaskRef&& o) noexcept {
+    TaskRef moved(std::move(o));
+    std::swap(task_, moved.task_);
+    return *this;
+  }
+  ~TaskRef() {
+    if (task_ != nullptr) task_->drop_ref();
+  }
+
+  explicit operator bool() const noexcept { return task_ != nullptr; }
+  bool operator==(const TaskRef& o) const noexcept { return task_ == o.task_; }
+
+  /// asyncio Task.cancel(): false if the task is done or is the running task; true otherwise. Forwarded to the
+  /// innermost task this one awaits. The task unwinds (its frame is destroyed, destructors run) when it next
+  /// runs; the caller carries on until it yields.
+  bool cancel() const noexcept { return task_->cancel(); }
+  bool done() const noexcept { return task_->done(); }
+  bool cancelled() const noexcept { return task_->cancelled(); }
+  bool failed() const noexcept { return task_->failed(); }
+  const char* name() const noexcept { return task_->name(); }
+  TaskState state() const noexcept { return task_->state(); }
+  std::uint32_t run_count() const noexcept { return task_->run_count(); }
+  TaskBase& base() const noexcept { return *task_; }
+
+  /// `co_await ref` waits for the task to finish (value discarded); cancellation propagates as for handles.
+  detail::TaskCompletionAwaiter operator co_await() const noexcept { return {*task_, true}; }
+
+ protected:
+  TaskBase* task_ = nullptr;
+};
+
+/// A scheduled task with a result of type T. Copyable; many tasks may await the same handle.
+template <class T>
+class TaskHandle : public TaskRef {
+ public:
+  TaskHandle() noexcept = default;
+  explicit TaskHandle(TaskStateOf<T>* state) noexcept : TaskRef(state) {}
+
+  /// The outcome once done (value / cancelled / failed).
+  Outcome<T>& outcome() const noexcept { return state().outcome(); }
+
+  /// Awaiting a handle gives the task's value (a copy for an lvalue handle, moved out of an rvalue one),
+  /// rethrows its exception, and cancels the awaiting task if the awaited one was cancelled.
+  class ValueAwaiter : public detail::TaskCompletionAwaiter {
+   public:
+    ValueAwaiter(TaskStateOf<T>& s, bool move) noexcept : TaskCompletionAwaiter(s, true), move_(move) {}
+    decltype(auto) await_resume() {
+      auto& out = static_cast<TaskStateOf<T>*>(target_)->outcome();
+      if constexpr (std::is_void_v<T>) {
+        out.value();
+      } else if constexpr (std::is_copy_constructible_v<T>) {
+        if (move_) return T(std::move(out.value()));
+        return T(out.value());
+      } else {
+        return T(std::move(out.value()));  // move-only results can be taken once
+      }
+    }
+
+   private:
+    bool move_;
+  };
+  ValueAwaiter operator co_await() const& noexcept { return {state(), false}; }
+  ValueAwaiter operator co_await() && noexcept { return {state(), true}; }
+
+  /// `co_await handle.wait_outcome()` waits and gives the Outcome<T> by value, never propagating cancellation.
+  class OutcomeAwaiter : public detail::TaskCompletionAwaiter {
+   public:
+    explicit OutcomeAwaiter(TaskStateOf<T>& s) noexcept : TaskCompletionAwaiter(s, false) {}
+    Outcome<T> await_resume() { return static_cast<TaskStateOf<T>*>(target_)->outcome(); }
+  };
+  OutcomeAwaiter wait_outcome() const noexcept { return OutcomeAwaiter(state()); }
+
+ private:
+  TaskStateOf<T>& state() const noexcept { return static_cast<TaskStateOf<T>&>(*task_); }
+};
+
+template <class T>
+TaskHandle<T> Loop::create_task(Task<T> coro, const char* name) {
+  auto h = coro.release_for_start();
+  TaskStateOf<T>* state = TaskStateOf<T>::make(name);
+  TaskHandle<T> handle(state);
+  start_task(*state, h);
+  return handle;
+}
+
+template <class T>
+T Loop::run_until_complete(Task<T> main) {
+  TaskHandle<T> handle = create_task(std::move(main), "main");
+  run_until(&handle.base());
+  Outcome<T>& out = handle.outcome();
+  if (out.pending()) usage_error("run_until_complete: the loop stopped before the main task finished");
+#if !AIOPI_HAS_EXCEPTIONS
+  if (out.cancelled()) panic("run_until_complete: the main task was cancelled");
+#endif
+  if constexpr (std::is_void_v<T>) {
+    out.value();
+  } else {
+    return std::move(out).value();
+  }
+}
+
+/// Schedules `coro` on the current loop (before run(), on the thread's default loop, as MicroPython allows).
+template <class T>
+TaskHandle<T> create_task(Task<T> coro, const char* name = nullptr) {
+  return Loop::get().create_task(std::move(coro), name);
+}
+
+/// asyncio.run(): runs `main` on the thread's loop until it finishes and returns its value.
+template <class T>
+T run(Task<T> main) {
+  return Loop::get().run_until_complete(std::move(main));
+}
+
+/// The running task (asyncio.current_task()); a usage error outside a task.
+TaskRef current_task();
+
+}  // namespace aiopi

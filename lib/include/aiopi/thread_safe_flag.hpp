@@ -1,0 +1,93 @@
+// ThreadSafeFlag: MicroPython's flag that another thread (or, on the MCU, an ISR) sets and one task awaits.
+#pragma once
+
+#include <atomic>
+#include <coroutine>
+
+#include "aiopi/foreign_wake.hpp"
+#include "aiopi/loop.hpp"
+#include "aiopi/panic.hpp"
+
+namespace aiopi {
+
+/// set() is safe from any thread and from ISRs; everything else belongs to the loop's thread. The flag clears
+/// itself when a wait() returns. Only one task may wait at a time (a second waiter is a usage error).
+/// Several set() calls before the waiter runs release it once.
+class ThreadSafeFlag {
+ public:
+  /// Binds to the loop current at construction, or to the loop of the first waiter.
+  ThreadSafeFlag() noexcept : loop_(Loop::current()) {}
+  ThreadSafeFlag(const ThreadSafeFlag&) = delete;
+  ThreadSafeFlag& operator=(const ThreadSafeFlag&) = delete;
+  ~ThreadSafeFlag() {
+    // A post may still sit in the loop's inbox; run it now so the inbox never points at a dead node.
+    if (Loop* loop = loop_.load(std::memory_order_acquire); loop != nullptr && node_.queued()) loop->drain_inbox();
+  }
+
+  /// Sets the flag and wakes the waiting task, if any. Thread- and ISR-safe; never blocks, never allocates.
+  void set() noexcept {
+    flag_.store(true, std::memory_order_seq_cst);
+    if (Loop* loop = loop_.load(std::memory_order_seq_cst)) loop->post_threadsafe(node_);
+  }
+  void clear() noexcept { flag_.store(false, std::memory_order_seq_cst); }
+
+  class Awaiter {
+   public:
+    explicit Awaiter(ThreadSafeFlag& f) noexcept : flag_(f) {}
+    Awaiter(const Awaiter&) = delete;
+    ~Awaiter() {
+      if (flag_.waiter_ == this) flag_.detach_waiter();  // cancelled while waiting
+    }
+    bool await_ready() noexcept { return flag_.flag_.exchange(false, std::memory_order_seq_cst); }
+    void await_suspend(std::coroutine_handle<> h) {
+      Loop& loop = Loop::running();
+      if (flag_.waiter_ != nullptr) usage_error("ThreadSafeFlag.wait(): only one task may wait at a time");
+      task_ = &loop.suspend_current(h);
+      flag_.waiter_ = this;
+      loop.add_external_source();
+      flag_.loop_.store(&loop, std::memory_order_seq_cst);
+      // A set() that raced with binding the loop may not have posted: look again.
+      if (flag_.flag_.exchange(false, std::memory_order_seq_cst)) {
+        flag_.detach_waiter();
+        loop.make_ready(*task_);
+      }
+    }
+    void await_resume() const noexcept {}
+
+   private:
+    friend class ThreadSafeFlag;
+    ThreadSafeFlag& flag_;
+    TaskBase* task_ = nullptr;
+  };
+
+  /// Waits until set, then clears the flag. Cancel-safe: a cancelled waiter frees the slot and a set() that
+  /// arrives afterwards stays in the flag for the next waiter.
+  Awaiter wait() noexcept { return Awaiter(*this); }
+
+ private:
+  struct Node : ForeignWake {
+    explicit Node(ThreadSafeFlag* f) noexcept : ForeignWake(&ThreadSafeFlag::on_post), owner(f) {}
+    ThreadSafeFlag* owner;
+  };
+
+  static void on_post(ForeignWake& node) noexcept {
+    ThreadSafeFlag& self = *static_cast<Node&>(node).owner;
+    if (self.waiter_ == nullptr) return;  // the flag stays set for the next wait()
+    if (!self.flag_.exchange(false, std::memory_order_seq_cst)) return;
+    TaskBase* task = self.waiter_->task_;
+    self.detach_waiter();
+    task->loop().make_ready(*task);
+  }
+
+  void detach_waiter() noexcept {
+    waiter_ = nullptr;
+    if (Loop* loop = loop_.load(std::memory_order_relaxed)) loop->remove_external_source();
+  }
+
+  Node node_{this};
+  std::atomic<bool> flag_{false};
+  std::atomic<Loop*> loop_;
+  Awaiter* waiter_ = nullptr;
+};
+
+}  // namespace aiopi

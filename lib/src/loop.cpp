@@ -1,0 +1,332 @@
+#include "aiopi/loop.hpp"
+
+#include <cstdio>
+
+#include "aiopi/panic.hpp"
+#include "aiopi/task_handle.hpp"
+
+namespace aiopi {
+namespace {
+
+#if AIOPI_HOSTED
+thread_local Loop* t_current = nullptr;
+#else
+Loop* t_current = nullptr;
+#endif
+
+Loop*& current_slot() noexcept { return t_current; }
+
+void default_exception_handler(Loop&, const ExceptionContext& context) {
+  std::fputs("aiopi: ", stderr);
+  std::fputs(context.message, stderr);
+  if (context.task != nullptr) {
+    std::fputs(" (task '", stderr);
+    std::fputs(context.task->name(), stderr);
+    std::fputs("')", stderr);
+  }
+#if AIOPI_HAS_EXCEPTIONS
+  if (context.exception) {
+    try {
+      std::rethrow_exception(context.exception);
+    } catch (const std::exception& e) {
+      std::fputs(": ", stderr);
+      std::fputs(e.what(), stderr);
+    } catch (...) {
+      std::fputs(": unknown exception", stderr);
+    }
+  }
+#endif
+  std::fputs("\n", stderr);
+}
+
+}  // namespace
+
+MonotonicClock::time_point MonotonicClock::now() noexcept {
+  Loop* loop = current_slot();
+  if (loop == nullptr) return Loop::get().now();
+  return loop->now();
+}
+
+Loop::Loop(Backend& backend) noexcept : backend_(backend) { backend_.attach(*this); }
+
+Loop::~Loop() {
+  closing_ = true;
+  Loop* previous = current_slot();
+  current_slot() = this;
+  // Drop queued callbacks; tasks in the queue are destroyed below through the registry.
+  while (ready_head_ != nullptr) {
+    Runnable* r = pop_ready();
+    if (r->kind_ == Runnable::Kind::callback) static_cast<CallbackBase*>(r)->drop_ref();
+  }
+  while (!registry_.empty()) unwind(registry_.front());
+  // Callbacks still armed in the timer set: disarm and drop the loop's reference.
+  while (!timers_.empty()) {
+    timers_.expire(TimePoint::max());
+  }
+  drain_inbox();
+  current_slot() = previous == this ? nullptr : previous;
+}
+
+Loop* Loop::current() noexcept { return current_slot(); }
+
+Loop& Loop::get() {
+  if (Loop* loop = current_slot()) return *loop;
+#if AIOPI_HOSTED
+  thread_local Loop default_loop(default_backend());
+#else
+  static Loop default_loop(default_backend());
+#endif
+  current_slot() = &default_loop;
+  return default_loop;
+}
+
+Loop& Loop::running() {
+  Loop* loop = current_slot();
+  if (loop == nullptr) usage_error("no running event loop: awaitables work only inside tasks");
+  return *loop;
+}
+
+void Loop::no_current_task() { usage_error("no current task: awaitables work only inside tasks"); }
+
+void Loop::start_task(TaskBase& task, std::coroutine_handle<> root) noexcept {
+  task.loop_ = this;
+  task.root_ = root;
+  task.resume_ = root;
+  task.state_ = TaskState::waiting;
+  task.add_ref();  // the loop's reference, dropped when the task finishes
+  registry_.push_back(task);
+  ++stats_.tasks_created;
+  make_ready(task);
+}
+
+bool Loop::cancel(TaskBase& task) noexcept {
+  if (task.done() || task.unwinding_) return false;
+  if (task.forward_ != nullptr) return task.forward_->forward_(*task.forward_);
+  if (&task == current_) return false;  // asyncio: "can't cancel self"
+  if (task.cancel_requested_) return true;
+  task.cancel_requested_ = true;
+  if (task.state_ == TaskState::waiting) make_ready(task);
+  return true;
+}
+
+void Loop::unwind_now(TaskBase& task) noexcept {
+  if (task.done()) return;
+  unwind(task);
+}
+
+void Loop::post_threadsafe(ForeignWake& node) noexcept {
+  if (node.queued_.exchange(true, std::memory_order_acq_rel)) return;  // already queued: coalesce
+  ForeignWake* head = inbox_.load(std::memory_order_relaxed);
+  do {
+    node.next_.store(head, std::memory_order_relaxed);
+  } while (!inbox_.compare_exchange_weak(head, &node, std::memory_order_release, std::memory_order_relaxed));
+  if (head == nullptr) backend_.wake();  // only the empty -> non-empty transition needs a wake-up
+}
+
+void Loop::drain_inbox() noexcept {
+  if (inbox_.load(std::memory_order_relaxed) == nullptr) return;
+  ForeignWake* list = inbox_.exchange(nullptr, std::memory_order_acquire);
+  // The inbox is a stack; reverse it so posts are handled in the order they were made.
+  ForeignWake* fifo = nullptr;
+  while (list != nullptr) {
+    ForeignWake* next = list->next_.load(std::memory_order_relaxed);
+    list->next_.store(fifo, std::memory_order_relaxed);
+    fifo = list;
+    list = next;
+  }
+  while (fifo != nullptr) {
+    ForeignWake* next = fifo->next_.load(std::memory_order_relaxed);
+    fifo->queued_.store(false, std::memory_order_release);  // a post from now on queues it again
+    fifo->fn_(*fifo);
+    fifo = next;
+  }
+}
+
+void Loop::call_exception_handler(const ExceptionContext& context) {
+  if (exception_handler_ != nullptr) {
+    exception_handler_(*this, context);
+  } else {
+    default_exception_handler(*this, context);
+  }
+}
+
+void Loop::fire_callback_timer(TimerNode& node) noexcept {
+  auto& cb = static_cast<CallbackBase&>(node);
+  if (cb.loop_->closing_) {
+    cb.drop_ref();
+    return;
+  }
+  cb.loop_->push_ready(cb);
+}
+
+bool CallbackHandle::cancel() noexcept {
+  if (cb_ == nullptr || cb_->done_ || cb_->cancelled_) return false;
+  cb_->cancelled_ = true;
+  if (cb_->armed()) {
+    cb_->loop_->disarm(*cb_);
+    cb_->drop_ref();  // it will never reach the ready queue
+  }
+  return true;
+}
+
+void Loop::run_forever() { run_until(nullptr); }
+
+void Loop::run_until(TaskBase* stop_task) {
+  if (running_) usage_error("run(): this event loop is already running");
+  Loop* previous = current_slot();
+  if (previous != nullptr && previous != this && previous->running_) {
+    usage_error("run(): another event loop is running on this thread");
+  }
+  struct Scope {
+    Loop* self;
+    Loop* previous;
+    ~Scope() {
+      self->running_ = false;
+      self->stop_task_ = nullptr;
+      current_slot() = previous;
+    }
+  } scope{this, previous};
+  current_slot() = this;
+  running_ = true;
+  stop_task_ = stop_task;
+  stop_now_ = stop_task != nullptr && stop_task->done();
+
+  while (!stop_now_) {
+    drain_inbox();
+    if (ready_head_ == nullptr) {
+      if (!timers_.empty()) timers_.expire(backend_.now());
+      if (ready_head_ == nullptr) {
+        const TimePoint deadline = timers_.next_deadline();
+        if (deadline == TimePoint::max() && inbox_.load(std::memory_order_acquire) == nullptr &&
+            external_sources_.load(std::memory_order_relaxed) == 0 && backend_.idle_is_deadlock()) {
+          usage_error(
+              "deadlock: every task waits for something no task, timer, I/O source or thread can provide");
+        }
+        ++stats_.waits;
+        backend_.wait(deadline);
+        continue;
+      }
+    }
+    run_batch();
+  }
+}
+
+void Loop::poll_now() noexcept {
+  ++stats_.io_polls;
+  backend_.wait(TimePoint::min());
+  drain_inbox();
+  if (!timers_.empty()) timers_.expire(backend_.now());
+}
+
+void Loop::run_batch() {
+  // Only what is ready now runs in this batch: a task that keeps waking itself cannot starve the others.
+  ++stats_.batches;
+  std::size_t n = ready_count_;
+  while (n-- > 0) {
+    Runnable* r = pop_ready();
+    if (r->kind_ == Runnable::Kind::task) {
+      run_task(*static_cast<TaskBase*>(r));
+    } else {
+      run_callback(*static_cast<CallbackBase*>(r));
+    }
+    if (++since_poll_ >= kPollInterval) {
+      since_poll_ = 0;
+      poll_now();
+    }
+    if (stop_now_) return;
+  }
+}
+
+void Loop::run_task(TaskBase& task) {
+  if (task.cancel_requested_) {
+    unwind(task);
+    return;
+  }
+  current_ = &task;
+  task.state_ = TaskState::running;
+  ++task.run_count_;
+  ++stats_.resumes;
+  if (profiling_) {
+    const std::uint64_t start = backend_.profile_ns();
+    task.resume_.resume();
+    const std::uint64_t elapsed = backend_.profile_ns() - start;
+    task.run_time_ns_ += elapsed;
+    const auto elapsed32 = elapsed > 0xffffffffu ? 0xffffffffu : static_cast<std::uint32_t>(elapsed);
+    if (elapsed32 > task.longest_run_ns_) task.longest_run_ns_ = elapsed32;
+  } else {
+    task.resume_.resume();
+  }
+  current_ = nullptr;
+  if (task.root_.done()) {
+    complete(task);
+  } else if (task.state_ == TaskState::running) {
+    task.state_ = TaskState::waiting;
+  }
+}
+
+void Loop::run_callback(CallbackBase& cb) {
+  if (!cb.cancelled_) {
+    ++stats_.callbacks;
+    cb.done_ = true;
+#if AIOPI_HAS_EXCEPTIONS
+    try {
+      cb.invoke_(cb);
+    } catch (...) {
+      call_exception_handler({"exception in callback", nullptr, std::current_exception()});
+    }
+#else
+    cb.invoke_(cb);
+#endif
+  }
+  cb.drop_ref();
+}
+
+void Loop::complete(TaskBase& task) noexcept {
+  task.ops_->collect(task);
+  task.root_.destroy();  // at final suspend only the promise is left: no user code runs here
+  task.root_ = {};
+  finish(task);
+}
+
+void Loop::unwind(TaskBase& task) noexcept {
+  // Cancellation: destroy the frame at its suspension point. Destructors of the task's locals and awaiters run
+  // (innermost first), unlinking waiter and timer nodes and releasing what RAII holds.
+  TaskBase* previous = current_;
+  current_ = &task;
+  task.unwinding_ = true;
+  task.forward_ = nullptr;
+  if (task.root_) task.root_.destroy();
+  task.root_ = {};
+  task.unwinding_ = false;
+  current_ = previous;
+  task.outcome_kind_ = OutcomeKind::cancelled;
+  finish(task);
+}
+
+void Loop::finish(TaskBase& task) noexcept {
+  task.state_ = TaskState::done;
+  task.forward_ = nullptr;
+  task.ListHook<RegistryTag>::unlink();
+  if (&task == stop_task_) stop_now_ = true;
+  const bool awaited = !task.waiters_.empty();
+  while (!task.waiters_.empty()) {
+    CompletionWaiter& w = task.waiters_.pop_front();
+    w.on_done_(w, task);
+  }
+#if AIOPI_HAS_EXCEPTIONS
+  if (!awaited && task.failed() && &task != stop_task_ && !closing_) {
+    call_exception_handler({"task exception was never retrieved", &task, task.ops_->exception(task)});
+  }
+#else
+  (void)awaited;
+#endif
+  task.drop_ref();
+}
+
+TaskRef current_task() {
+  Loop* loop = Loop::current();
+  if (loop == nullptr || loop->current_task() == nullptr) usage_error("current_task(): no running task");
+  return TaskRef(loop->current_task());
+}
+
+}  // namespace aiopi

@@ -1,0 +1,133 @@
+#include "aiopi/linux/linux_backend.hpp"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include "aiopi/panic.hpp"
+
+namespace aiopi::os_linux {
+namespace {
+
+// epoll user data for the backend's own descriptors; I/O watches carry their IoWatch pointer instead.
+char g_timer_tag;
+char g_wake_tag;
+char g_kind;
+
+std::int64_t monotonic_ns() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+[[noreturn]] void fail(const char* what) noexcept {
+  static thread_local char message[160];
+  std::snprintf(message, sizeof message, "LinuxBackend: %s: %s", what, std::strerror(errno));
+  panic(message);
+}
+
+}  // namespace
+
+LinuxBackend::LinuxBackend() {
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) fail("epoll_create1");
+  timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (timer_fd_ < 0) fail("timerfd_create");
+  event_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (event_fd_ < 0) fail("eventfd");
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = &g_timer_tag;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &ev) != 0) fail("epoll_ctl(timerfd)");
+  ev.data.ptr = &g_wake_tag;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, event_fd_, &ev) != 0) fail("epoll_ctl(eventfd)");
+}
+
+LinuxBackend::~LinuxBackend() {
+  if (event_fd_ >= 0) close(event_fd_);
+  if (timer_fd_ >= 0) close(timer_fd_);
+  if (epoll_fd_ >= 0) close(epoll_fd_);
+}
+
+TimePoint LinuxBackend::now() noexcept { return TimePoint(Duration(monotonic_ns() / 1000)); }
+
+std::uint64_t LinuxBackend::profile_ns() noexcept { return static_cast<std::uint64_t>(monotonic_ns()); }
+
+const void* LinuxBackend::kind() const noexcept { return &g_kind; }
+
+LinuxBackend* LinuxBackend::of(Loop& loop) noexcept {
+  // Without RTTI (the noexcept preset) there is no dynamic_cast: backends name their kind by a tag address.
+  Backend& b = loop.backend();
+  return b.kind() == &g_kind ? static_cast<LinuxBackend*>(&b) : nullptr;
+}
+
+void LinuxBackend::wait(TimePoint deadline) noexcept {
+  int timeout_ms = -1;
+  const std::int64_t deadline_us = deadline.time_since_epoch().count();
+  if (deadline == TimePoint::min() || deadline <= now()) {
+    timeout_ms = 0;
+  } else if (deadline == TimePoint::max()) {
+    if (armed_us_ >= 0) {
+      itimerspec off{};
+      timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &off, nullptr);
+      armed_us_ = -1;
+    }
+  } else if (deadline_us != armed_us_) {
+    itimerspec when{};
+    when.it_value.tv_sec = deadline_us / 1'000'000;
+    when.it_value.tv_nsec = (deadline_us % 1'000'000) * 1000;
+    if (timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &when, nullptr) != 0) fail("timerfd_settime");
+    armed_us_ = deadline_us;
+  }
+
+  epoll_event events[64];
+  const int n = epoll_wait(epoll_fd_, events, 64, timeout_ms);
+  if (n < 0) {
+    if (errno == EINTR) return;
+    fail("epoll_wait");
+  }
+  if (timeout_ms != 0) ++wakeups_;
+  for (int i = 0; i < n; ++i) {
+    void* tag = events[i].data.ptr;
+    if (tag == &g_timer_tag) {
+      std::uint64_t expirations;
+      [[maybe_unused]] auto r = read(timer_fd_, &expirations, sizeof expirations);
+      armed_us_ = -1;
+    } else if (tag == &g_wake_tag) {
+      std::uint64_t count;
+      [[maybe_unused]] auto r = read(event_fd_, &count, sizeof count);
+    } else {
+      auto* w = static_cast<IoWatch*>(tag);
+      w->fn_(*w, events[i].events);
+    }
+  }
+}
+
+void LinuxBackend::wake() noexcept {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] auto r = write(event_fd_, &one, sizeof one);
+}
+
+int LinuxBackend::watch(int fd, std::uint32_t events, IoWatch& w) noexcept {
+  epoll_event ev{};
+  ev.events = events | EPOLLONESHOT;
+  ev.data.ptr = &w;
+  return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : errno;
+}
+
+int LinuxBackend::rewatch(int fd, std::uint32_t events, IoWatch& w) noexcept {
+  epoll_event ev{};
+  ev.events = events | EPOLLONESHOT;
+  ev.data.ptr = &w;
+  return epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0 ? 0 : errno;
+}
+
+void LinuxBackend::unwatch(int fd) noexcept { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+
+}  // namespace aiopi::os_linux

@@ -1,0 +1,157 @@
+#include "aiopi/timer_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <random>
+#include <vector>
+
+namespace {
+
+using aiopi::Duration;
+using aiopi::TimePoint;
+using aiopi::TimerNode;
+using aiopi::TimerQueue;
+
+struct Probe : TimerNode {
+  Probe() : TimerNode(&Probe::on_fire) {}
+  static void on_fire(TimerNode& n) noexcept {
+    auto& p = static_cast<Probe&>(n);
+    p.log->push_back(p.id);
+  }
+  int id = 0;
+  std::vector<int>* log = nullptr;
+};
+
+TimePoint at(std::int64_t us) { return TimePoint(Duration(us)); }
+
+TEST(TimerQueue, FiresInDeadlineOrderAndEqualDeadlinesInArmingOrder) {
+  TimerQueue q;
+  std::vector<int> log;
+  Probe p[5];
+  const std::int64_t deadlines[5] = {300, 100, 200, 100, 300};
+  for (int i = 0; i < 5; ++i) {
+    p[i].id = i;
+    p[i].log = &log;
+    q.arm(p[i], at(deadlines[i]));
+  }
+  EXPECT_EQ(q.next_deadline(), at(100));
+  EXPECT_EQ(q.expire(at(99)), 0u);
+  EXPECT_EQ(q.expire(at(1000)), 5u);
+  EXPECT_EQ(log, (std::vector<int>{1, 3, 2, 0, 4}));
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(TimerQueue, NeverFiresEarly) {
+  TimerQueue q;
+  std::vector<int> log;
+  Probe p;
+  p.log = &log;
+  q.arm(p, at(1'000'000));
+  for (std::int64_t t = 0; t < 1'000'000; t += 777) q.expire(at(t));
+  EXPECT_TRUE(log.empty());
+  q.expire(at(1'000'000));
+  EXPECT_EQ(log.size(), 1u);
+}
+
+TEST(TimerQueue, CancelAndDestructionDisarm) {
+  TimerQueue q;
+  std::vector<int> log;
+  Probe a, b;
+  a.log = b.log = &log;
+  a.id = 1;
+  q.arm(a, at(10));
+  {
+    Probe c;
+    c.log = &log;
+    c.id = 3;
+    q.arm(c, at(5));
+  }
+  q.arm(b, at(20));
+  q.cancel(b);
+  EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.next_deadline(), at(10));
+  q.expire(at(100));
+  EXPECT_EQ(log, std::vector<int>{1});
+}
+
+TEST(TimerQueue, CallbackCancellingALaterNodeOfTheSameBatchStopsIt) {
+  TimerQueue q;
+  std::vector<int> log;
+  struct Canceller : TimerNode {
+    Canceller() : TimerNode(&Canceller::on_fire) {}
+    static void on_fire(TimerNode& n) noexcept {
+      auto& c = static_cast<Canceller&>(n);
+      c.queue->cancel(*c.victim);
+    }
+    TimerQueue* queue = nullptr;
+    TimerNode* victim = nullptr;
+  } first;
+  Probe second;
+  second.log = &log;
+  first.queue = &q;
+  first.victim = &second;
+  q.arm(first, at(10));
+  q.arm(second, at(11));
+  q.expire(at(20));
+  EXPECT_TRUE(log.empty());
+  EXPECT_TRUE(q.empty());
+}
+
+// Random arm/cancel/expire against a sorted reference: the log-bucket set must agree on order and next deadline.
+TEST(TimerQueue, MatchesAReferenceModelUnderRandomOperations) {
+  std::mt19937_64 rng(12345);
+  TimerQueue q;
+  std::vector<int> log;
+  constexpr int kNodes = 500;
+  std::vector<std::unique_ptr<Probe>> nodes;
+  for (int i = 0; i < kNodes; ++i) {
+    nodes.push_back(std::make_unique<Probe>());
+    nodes.back()->id = i;
+    nodes.back()->log = &log;
+  }
+  std::vector<std::int64_t> deadline(kNodes, -1);  // -1: not armed
+  std::int64_t now = 0;
+  for (int step = 0; step < 20000; ++step) {
+    const int op = static_cast<int>(rng() % 10);
+    const int i = static_cast<int>(rng() % kNodes);
+    if (op < 5) {
+      const std::int64_t d = now + static_cast<std::int64_t>(rng() % (1u << (rng() % 30)));
+      q.arm(*nodes[i], at(d));
+      deadline[i] = d;
+    } else if (op < 7) {
+      q.cancel(*nodes[i]);
+      deadline[i] = -1;
+    } else {
+      now += static_cast<std::int64_t>(rng() % 5000);
+      std::vector<std::pair<std::int64_t, int>> due;
+      for (int k = 0; k < kNodes; ++k) {
+        if (deadline[k] >= 0 && deadline[k] <= now) due.emplace_back(deadline[k], k);
+      }
+      log.clear();
+      q.expire(at(now));
+      ASSERT_EQ(log.size(), due.size()) << "step " << step;
+      // Deadline order; ties may be in any arming order, so compare deadlines only.
+      std::sort(due.begin(), due.end());
+      for (std::size_t k = 0; k < due.size(); ++k) ASSERT_EQ(deadline[log[k]], due[k].first);
+      for (auto& d : due) deadline[d.second] = -1;
+    }
+    std::int64_t best = INT64_MAX;
+    std::size_t armed = 0;
+    for (int k = 0; k < kNodes; ++k) {
+      if (deadline[k] >= 0) {
+        best = std::min(best, deadline[k]);
+        ++armed;
+      }
+    }
+    ASSERT_EQ(q.size(), armed);
+    if (armed == 0) {
+      ASSERT_EQ(q.next_deadline(), TimePoint::max());
+    } else {
+      ASSERT_EQ(q.next_deadline(), at(best)) << "step " << step;
+    }
+  }
+}
+
+}  // namespace
