@@ -24,7 +24,7 @@
 
 namespace aiopi {
 
-template <class T>
+template <class T = void>
 class TaskHandle;
 
 /// What the exception handler is told about a failure nobody awaited.

@@ -47,6 +47,7 @@ class TaskGroup {
     void* mem = allocate_frame(sizeof(Member));
     auto* m = new (mem) Member(*this, h.base());
     members_.push_back(*m);
+    ++count_;
     h.base().add_completion_waiter(*m);
     if (aborting_) h.cancel();
     return h;

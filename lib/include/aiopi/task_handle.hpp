@@ -22,7 +22,11 @@ class TaskStateOf : public TaskBase {
   explicit TaskStateOf(const char* name, bool embedded = false) noexcept
       : TaskBase(embedded ? kEmbeddedOps : kHeapOps, name) {}
 
-  Outcome<T>& outcome() noexcept { return outcome_; }
+  Outcome<T>& outcome() noexcept {
+    // A cancelled task was unwound without touching the typed outcome; bring it in line on first look.
+    if (outcome_kind_ == OutcomeKind::cancelled && !outcome_.cancelled()) outcome_.set_cancelled();
+    return outcome_;
+  }
 
   /// Allocates a control block for a task created with create_task.
   static TaskStateOf* make(const char* name) {

@@ -15,13 +15,18 @@ namespace aiopi {
 /// Several set() calls before the waiter runs release it once.
 class ThreadSafeFlag {
  public:
-  /// Binds to the loop current at construction, or to the loop of the first waiter.
-  ThreadSafeFlag() noexcept : loop_(Loop::current()) {}
+  /// Binds to the loop of its first waiter; a set() before that is kept in the flag.
+  ThreadSafeFlag() noexcept = default;
   ThreadSafeFlag(const ThreadSafeFlag&) = delete;
   ThreadSafeFlag& operator=(const ThreadSafeFlag&) = delete;
   ~ThreadSafeFlag() {
     // A post may still sit in the loop's inbox; run it now so the inbox never points at a dead node.
     if (Loop* loop = loop_.load(std::memory_order_acquire); loop != nullptr && node_.queued()) loop->drain_inbox();
+    // A task still waiting (it will be unwound later) must not reach back into this object.
+    if (waiter_ != nullptr) {
+      waiter_->flag_ = nullptr;
+      detach_waiter();
+    }
   }
 
   /// Sets the flag and wakes the waiting task, if any. Thread- and ISR-safe; never blocks, never allocates.
@@ -33,22 +38,22 @@ class ThreadSafeFlag {
 
   class Awaiter {
    public:
-    explicit Awaiter(ThreadSafeFlag& f) noexcept : flag_(f) {}
+    explicit Awaiter(ThreadSafeFlag& f) noexcept : flag_(&f) {}
     Awaiter(const Awaiter&) = delete;
     ~Awaiter() {
-      if (flag_.waiter_ == this) flag_.detach_waiter();  // cancelled while waiting
+      if (flag_ != nullptr && flag_->waiter_ == this) flag_->detach_waiter();  // cancelled while waiting
     }
-    bool await_ready() noexcept { return flag_.flag_.exchange(false, std::memory_order_seq_cst); }
+    bool await_ready() noexcept { return flag_->flag_.exchange(false, std::memory_order_seq_cst); }
     void await_suspend(std::coroutine_handle<> h) {
       Loop& loop = Loop::running();
-      if (flag_.waiter_ != nullptr) usage_error("ThreadSafeFlag.wait(): only one task may wait at a time");
+      if (flag_->waiter_ != nullptr) usage_error("ThreadSafeFlag.wait(): only one task may wait at a time");
       task_ = &loop.suspend_current(h);
-      flag_.waiter_ = this;
+      flag_->waiter_ = this;
       loop.add_external_source();
-      flag_.loop_.store(&loop, std::memory_order_seq_cst);
+      flag_->loop_.store(&loop, std::memory_order_seq_cst);
       // A set() that raced with binding the loop may not have posted: look again.
-      if (flag_.flag_.exchange(false, std::memory_order_seq_cst)) {
-        flag_.detach_waiter();
+      if (flag_->flag_.exchange(false, std::memory_order_seq_cst)) {
+        flag_->detach_waiter();
         loop.make_ready(*task_);
       }
     }
@@ -56,7 +61,7 @@ class ThreadSafeFlag {
 
    private:
     friend class ThreadSafeFlag;
-    ThreadSafeFlag& flag_;
+    ThreadSafeFlag* flag_;
     TaskBase* task_ = nullptr;
   };
 
@@ -86,7 +91,7 @@ class ThreadSafeFlag {
 
   Node node_{this};
   std::atomic<bool> flag_{false};
-  std::atomic<Loop*> loop_;
+  std::atomic<Loop*> loop_{nullptr};
   Awaiter* waiter_ = nullptr;
 };
 
