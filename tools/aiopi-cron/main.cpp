@@ -43,7 +43,8 @@ void print_usage(std::FILE* to) {
 }
 
 int usage_error(const char* message, std::string_view detail = {}) {
-  std::fprintf(stderr, "aiopi-cron: %s%.*s\n\n", message, static_cast<int>(detail.size()), detail.data());
+  const std::string text(detail);
+  std::fprintf(stderr, "aiopi-cron: %s%s\n\n", message, text.c_str());
   print_usage(stderr);
   return kExitUsage;
 }
