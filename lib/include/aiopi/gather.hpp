@@ -176,12 +176,13 @@ class GatherRangeAwaiter {
 /// Runs Tasks (promoted to tasks) and/or awaits TaskHandles concurrently; results in argument order.
 template <class... As>
 auto gather(As&&... awaitables) {
-  return detail::GatherAwaiter<false, detail::awaited_value_t<As>...>(detail::as_task(std::forward<As>(awaitables))...);
+  // Braces: list-initialisation evaluates the arguments left to right, so tasks are created in argument order.
+  return detail::GatherAwaiter<false, detail::awaited_value_t<As>...>{detail::as_task(std::forward<As>(awaitables))...};
 }
 /// Like gather, but waits for every child and gives each Outcome (value, cancelled or failed).
 template <class... As>
 auto gather_outcomes(As&&... awaitables) {
-  return detail::GatherAwaiter<true, detail::awaited_value_t<As>...>(detail::as_task(std::forward<As>(awaitables))...);
+  return detail::GatherAwaiter<true, detail::awaited_value_t<As>...>{detail::as_task(std::forward<As>(awaitables))...};
 }
 /// gather over a range of Tasks.
 template <class T>
