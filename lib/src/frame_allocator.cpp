@@ -93,7 +93,8 @@ class RecyclingFrameAllocator final : public FrameAllocator {
       while (static_cast<std::size_t>(slab_end_ - slab_next_) >= kGranule) {
         const std::size_t left = static_cast<std::size_t>(slab_end_ - slab_next_);
         const std::size_t chunk = left > kMaxPooled ? kMaxPooled : left / kGranule * kGranule;
-        auto* b = reinterpret_cast<FreeBlock*>(slab_next_);
+        // Slab memory is malloc-aligned and carved in 16-byte granules, so every block start is aligned.
+        auto* b = static_cast<FreeBlock*>(static_cast<void*>(slab_next_));
         FreeBlock*& head = free_[chunk / kGranule - 1];
         b->next = head;
         head = b;
