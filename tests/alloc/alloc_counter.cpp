@@ -3,19 +3,29 @@
 #include <cstdlib>
 #include <new>
 
+#include "aiopi/config.hpp"
+
 namespace {
 thread_local std::size_t t_allocations = 0;
+
+[[noreturn]] void out_of_memory() {
+#if AIOPI_HAS_EXCEPTIONS
+  throw std::bad_alloc();
+#else
+  std::abort();
+#endif
+}
 
 void* counted_alloc(std::size_t size) {
   ++t_allocations;
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
+  out_of_memory();
 }
 void* counted_alloc_aligned(std::size_t size, std::align_val_t align) {
   ++t_allocations;
   const auto a = static_cast<std::size_t>(align);
   if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
-  throw std::bad_alloc();
+  out_of_memory();
 }
 }  // namespace
 
