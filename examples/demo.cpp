@@ -106,9 +106,12 @@ Task<int> demo_main() {
   sense.cancel();
   co_await aiopi::gather_outcomes(blink, sense);
 
-  say("task %-8s ran %u times, %s", blink.name(), blink.run_count(), blink.cancelled() ? "cancelled" : "done");
-  say("task %-8s ran %u times, %s", sense.name(), sense.run_count(), sense.cancelled() ? "cancelled" : "done");
-  say("task %-8s ran %u times, %s", consume.name(), consume.run_count(), consume.cancelled() ? "cancelled" : "done");
+  say("task %-8s ran %u times, %s", blink.name(), blink.run_count(),
+      blink.cancelled() ? "cancelled" : "done");
+  say("task %-8s ran %u times, %s", sense.name(), sense.run_count(),
+      sense.cancelled() ? "cancelled" : "done");
+  say("task %-8s ran %u times, %s", consume.name(), consume.run_count(),
+      consume.cancelled() ? "cancelled" : "done");
   co_return timeouts;
 }
 
@@ -126,7 +129,8 @@ int main(int argc, char** argv) {
   aiopi::Loop loop(backend);
   g_loop = &loop;
   g_start = loop.now();
-  std::printf("aiopi demo on the %s\n", realtime ? "Linux epoll loop (real time)" : "simulated board (virtual time)");
+  std::printf("aiopi demo on the %s\n",
+              realtime ? "Linux epoll loop (real time)" : "simulated board (virtual time)");
   const int timeouts = loop.run_until_complete(demo_main());
   say("demo finished with %d timeout(s)", timeouts);
   return timeouts == 2 ? 0 : 1;

@@ -34,4 +34,6 @@ aiopi::Task<int> gate_main() {
 }  // namespace
 
 // Called by the start-up code (C++ forbids calling main itself).
-extern "C" int aiopi_firmware_main() { return aiopi::run(gate_main()); }
+extern "C" int aiopi_firmware_main() {
+  return aiopi::run(gate_main());
+}

@@ -9,23 +9,33 @@ int aiopi_firmware_main();
 
 [[noreturn]] void aiopi_reset_handler() {
   std::uint32_t* src = &__data_load;
-  for (std::uint32_t* dst = &__data_start; dst < &__data_end;) *dst++ = *src++;
-  for (std::uint32_t* dst = &__bss_start; dst < &__bss_end;) *dst++ = 0;
-  for (auto** f = __init_array_start; f < __init_array_end; ++f) (*f)();
+  for (std::uint32_t* dst = &__data_start; dst < &__data_end;)
+    *dst++ = *src++;
+  for (std::uint32_t* dst = &__bss_start; dst < &__bss_end;)
+    *dst++ = 0;
+  for (auto** f = __init_array_start; f < __init_array_end; ++f)
+    (*f)();
   aiopi_firmware_main();
-  for (;;) __asm__ volatile("bkpt #0");
+  for (;;)
+    __asm__ volatile("bkpt #0");
 }
 
 // Firmware never exits, so destructors of statics never run: registering them is a no-op.
 void* __dso_handle = nullptr;
-int __cxa_atexit(void (*)(void*), void*, void*) { return 0; }
+int __cxa_atexit(void (*)(void*), void*, void*) {
+  return 0;
+}
 
 [[noreturn]] void aiopi_fault_handler() {
-  for (;;) __asm__ volatile("bkpt #1");
+  for (;;)
+    __asm__ volatile("bkpt #1");
 }
 
 using Vector = void (*)();
 __attribute__((section(".vectors"), used)) const Vector g_vectors[16] = {
-    reinterpret_cast<Vector>(&__stack_top), aiopi_reset_handler, aiopi_fault_handler, aiopi_fault_handler,
+    reinterpret_cast<Vector>(&__stack_top),
+    aiopi_reset_handler,
+    aiopi_fault_handler,
+    aiopi_fault_handler,
 };
 }

@@ -5,7 +5,9 @@
 namespace aiopi::gate {
 namespace {
 // RP2040 datasheet §4.6: TIMER block at 0x40054000; TIMERAWH at +0x24, TIMERAWL at +0x28 (raw, no latching).
-volatile std::uint32_t& reg(std::uintptr_t addr) { return *reinterpret_cast<volatile std::uint32_t*>(addr); }
+volatile std::uint32_t& reg(std::uintptr_t addr) {
+  return *reinterpret_cast<volatile std::uint32_t*>(addr);
+}
 constexpr std::uintptr_t kTimerRawHigh = 0x40054024;
 constexpr std::uintptr_t kTimerRawLow = 0x40054028;
 }  // namespace

@@ -12,7 +12,9 @@ class TimerPollBackend final : public Backend {
   void wait(TimePoint deadline) noexcept override;
   void wake() noexcept override { woken_ = true; }
   bool idle_is_deadlock() const noexcept override { return true; }
-  std::uint64_t profile_ns() noexcept override { return static_cast<std::uint64_t>(now().time_since_epoch().count()) * 1000; }
+  std::uint64_t profile_ns() noexcept override {
+    return static_cast<std::uint64_t>(now().time_since_epoch().count()) * 1000;
+  }
 
  private:
   volatile bool woken_ = false;

@@ -22,8 +22,9 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
-// Slabs are owned process-wide and never returned: a block freed on another thread than the one that carved it
-// stays valid after the first thread has gone. They stay reachable from this list, so leak checkers are quiet.
+// Slabs are owned process-wide and never returned: a block freed on another thread than the one that carved
+// it stays valid after the first thread has gone. They stay reachable from this list, so leak checkers are
+// quiet.
 struct Slab {
   Slab* next;
 };
@@ -144,13 +145,17 @@ FrameAllocator*& installed() noexcept {
 
 }  // namespace
 
-void set_frame_allocator(FrameAllocator* allocator) noexcept { installed() = allocator; }
+void set_frame_allocator(FrameAllocator* allocator) noexcept {
+  installed() = allocator;
+}
 
 FrameAllocator& frame_allocator() noexcept {
   FrameAllocator* a = installed();
   return a != nullptr ? *a : default_allocator();
 }
 
-FrameAllocatorStats default_frame_allocator_stats() noexcept { return default_allocator().stats(); }
+FrameAllocatorStats default_frame_allocator_stats() noexcept {
+  return default_allocator().stats();
+}
 
 }  // namespace aiopi

@@ -56,7 +56,8 @@ void GatherCore::child_done(GatherSlot&, TaskBase& finished) noexcept {
 void GatherCore::end(bool cancel_caller) noexcept {
   ended_ = true;
   // Stop listening to children still running: they go on as independent tasks.
-  for (std::size_t i = 0; i < count_; ++i) slots_[i].CompletionWaiter::unlink();
+  for (std::size_t i = 0; i < count_; ++i)
+    slots_[i].CompletionWaiter::unlink();
   Loop& loop = caller_->loop();
   loop.set_forward(*caller_, nullptr);
   if (cancel_caller) {

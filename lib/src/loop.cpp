@@ -14,7 +14,9 @@ thread_local Loop* t_current = nullptr;
 Loop* t_current = nullptr;
 #endif
 
-Loop*& current_slot() noexcept { return t_current; }
+Loop*& current_slot() noexcept {
+  return t_current;
+}
 
 void default_exception_handler(Loop&, const ExceptionContext& context) {
   std::fputs("aiopi: ", stderr);
@@ -47,7 +49,9 @@ MonotonicClock::time_point MonotonicClock::now() noexcept {
   return loop->now();
 }
 
-Loop::Loop(Backend& backend) noexcept : backend_(backend) { backend_.attach(*this); }
+Loop::Loop(Backend& backend) noexcept : backend_(backend) {
+  backend_.attach(*this);
+}
 
 Loop::~Loop() {
   closing_ = true;
@@ -58,7 +62,8 @@ Loop::~Loop() {
     Runnable* r = pop_ready();
     if (r->kind_ == Runnable::Kind::callback) static_cast<CallbackBase*>(r)->drop_ref();
   }
-  while (!registry_.empty()) unwind(registry_.front());
+  while (!registry_.empty())
+    unwind(registry_.front());
   // Callbacks still armed in the timer set: disarm and drop the loop's reference.
   while (!timers_.empty()) {
     timers_.expire(TimePoint::max());
@@ -67,7 +72,9 @@ Loop::~Loop() {
   current_slot() = previous == this ? nullptr : previous;
 }
 
-Loop* Loop::current() noexcept { return current_slot(); }
+Loop* Loop::current() noexcept {
+  return current_slot();
+}
 
 Loop& Loop::get() {
   if (Loop* loop = current_slot()) return *loop;
@@ -86,7 +93,9 @@ Loop& Loop::running() {
   return *loop;
 }
 
-void Loop::no_current_task() { usage_error("no current task: awaitables work only inside tasks"); }
+void Loop::no_current_task() {
+  usage_error("no current task: awaitables work only inside tasks");
+}
 
 void Loop::start_task(TaskBase& task, std::coroutine_handle<> root) noexcept {
   task.loop_ = this;
@@ -169,7 +178,9 @@ bool CallbackHandle::cancel() noexcept {
   return true;
 }
 
-void Loop::run_forever() { run_until(nullptr); }
+void Loop::run_forever() {
+  run_until(nullptr);
+}
 
 void Loop::run_until(TaskBase* stop_task) {
   if (running_) usage_error("run(): this event loop is already running");
@@ -289,8 +300,8 @@ void Loop::complete(TaskBase& task) noexcept {
 }
 
 void Loop::unwind(TaskBase& task) noexcept {
-  // Cancellation: destroy the frame at its suspension point. Destructors of the task's locals and awaiters run
-  // (innermost first), unlinking waiter and timer nodes and releasing what RAII holds.
+  // Cancellation: destroy the frame at its suspension point. Destructors of the task's locals and awaiters
+  // run (innermost first), unlinking waiter and timer nodes and releasing what RAII holds.
   TaskBase* previous = current_;
   current_ = &task;
   task.unwinding_ = true;

@@ -17,7 +17,9 @@ PanicHandler g_panic_handler = nullptr;
 
 }  // namespace
 
-void set_panic_handler(PanicHandler handler) noexcept { g_panic_handler = handler; }
+void set_panic_handler(PanicHandler handler) noexcept {
+  g_panic_handler = handler;
+}
 
 void panic(const char* message) noexcept {
   if (g_panic_handler != nullptr) g_panic_handler(message);

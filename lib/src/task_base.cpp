@@ -18,6 +18,8 @@ const char* to_string(TaskState state) noexcept {
   return "?";
 }
 
-bool TaskBase::cancel() noexcept { return loop_->cancel(*this); }
+bool TaskBase::cancel() noexcept {
+  return loop_->cancel(*this);
+}
 
 }  // namespace aiopi

@@ -56,7 +56,8 @@ void TaskGroup::child_done(CompletionWaiter& w, TaskBase& finished) noexcept {
 
 TaskGroup::WaitAwaiter::~WaitAwaiter() {
   if (group_.waiter_ == this) group_.waiter_ = nullptr;
-  if (caller_ != nullptr && caller_->loop().forward_of(*caller_) == this) caller_->loop().set_forward(*caller_, nullptr);
+  if (caller_ != nullptr && caller_->loop().forward_of(*caller_) == this)
+    caller_->loop().set_forward(*caller_, nullptr);
 }
 
 void TaskGroup::WaitAwaiter::await_suspend(std::coroutine_handle<> h) {

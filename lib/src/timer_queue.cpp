@@ -63,11 +63,13 @@ TimePoint TimerQueue::next_deadline() noexcept {
   if (!min_valid_) {
     std::int64_t best = std::numeric_limits<std::int64_t>::max();
     if (!due_.empty()) {
-      for (TimerNode& n : due_) best = n.deadline_ < best ? n.deadline_ : best;
+      for (TimerNode& n : due_)
+        best = n.deadline_ < best ? n.deadline_ : best;
     } else {
       // The lowest non-empty bucket holds the earliest timers; scan only that one.
       const int b = std::countr_zero(non_empty_);
-      for (TimerNode& n : buckets_[b]) best = n.deadline_ < best ? n.deadline_ : best;
+      for (TimerNode& n : buckets_[b])
+        best = n.deadline_ < best ? n.deadline_ : best;
     }
     cached_min_ = best;
     min_valid_ = true;
@@ -79,7 +81,8 @@ TimerNode* TimerQueue::sort_by_deadline(TimerNode* chain) noexcept {
   // Stable bottom-up merge sort over the singly linked chain: O(n log n), no allocation.
   if (chain == nullptr || chain->expired_next_ == nullptr) return chain;
   std::size_t n = 0;
-  for (TimerNode* p = chain; p != nullptr; p = p->expired_next_) ++n;
+  for (TimerNode* p = chain; p != nullptr; p = p->expired_next_)
+    ++n;
   for (std::size_t width = 1; width < n; width *= 2) {
     TimerNode* result = nullptr;
     TimerNode** tail = &result;
@@ -87,11 +90,13 @@ TimerNode* TimerQueue::sort_by_deadline(TimerNode* chain) noexcept {
     while (rest != nullptr) {
       TimerNode* left = rest;
       TimerNode* p = left;
-      for (std::size_t i = 1; i < width && p->expired_next_ != nullptr; ++i) p = p->expired_next_;
+      for (std::size_t i = 1; i < width && p->expired_next_ != nullptr; ++i)
+        p = p->expired_next_;
       TimerNode* right = p->expired_next_;
       p->expired_next_ = nullptr;
       p = right;
-      for (std::size_t i = 1; i < width && p != nullptr && p->expired_next_ != nullptr; ++i) p = p->expired_next_;
+      for (std::size_t i = 1; i < width && p != nullptr && p->expired_next_ != nullptr; ++i)
+        p = p->expired_next_;
       if (p != nullptr) {
         rest = p->expired_next_;
         p->expired_next_ = nullptr;
@@ -109,7 +114,8 @@ TimerNode* TimerQueue::sort_by_deadline(TimerNode* chain) noexcept {
         tail = &(*tail)->expired_next_;
       }
       *tail = left != nullptr ? left : right;
-      while (*tail != nullptr) tail = &(*tail)->expired_next_;
+      while (*tail != nullptr)
+        tail = &(*tail)->expired_next_;
     }
     chain = result;
   }
@@ -135,16 +141,19 @@ std::size_t TimerQueue::expire(TimePoint now_tp) noexcept {
     ++fired;
   };
 
-  while (!due_.empty()) take(due_.front());
+  while (!due_.empty())
+    take(due_.front());
 
   if (now > last_) {
-    const int top = 63 - std::countl_zero(static_cast<std::uint64_t>(now) ^ static_cast<std::uint64_t>(last_));
+    const int top =
+        63 - std::countl_zero(static_cast<std::uint64_t>(now) ^ static_cast<std::uint64_t>(last_));
     // Buckets below `top` are entirely due.
     std::uint64_t lower = non_empty_ & ((std::uint64_t{1} << top) - 1);
     while (lower != 0) {
       const int b = std::countr_zero(lower);
       lower &= lower - 1;
-      while (!buckets_[b].empty()) take(buckets_[b].front());
+      while (!buckets_[b].empty())
+        take(buckets_[b].front());
       non_empty_ &= ~(std::uint64_t{1} << b);
     }
     // Bucket `top` straddles now: fire what is due, re-bucket the rest against the new `last_`.

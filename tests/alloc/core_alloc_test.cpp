@@ -1,6 +1,7 @@
 // Zero heap allocation per operation for the scheduling paths of the core: sleep, yield, Event wait/set,
 // Lock acquire/release, timer arm/cancel, ThreadSafeFlag set/wait, cancellation of a waiting task.
-// Each operation is done once to warm up (the frame allocator may carve a slab), then N times under a counter.
+// Each operation is done once to warm up (the frame allocator may carve a slab), then N times under a
+// counter.
 #include <gtest/gtest.h>
 
 #include "aiopi/aiopi.hpp"
@@ -109,8 +110,10 @@ TEST_F(AllocTest, TimerArmAndCancelDoNotAllocate) {
   } nodes[16];
   AllocationScope scope;
   for (int i = 0; i < kOps; ++i) {
-    for (auto& n : nodes) loop.arm(n, loop.now() + Duration(i * 7 + 1));
-    for (auto& n : nodes) loop.disarm(n);
+    for (auto& n : nodes)
+      loop.arm(n, loop.now() + Duration(i * 7 + 1));
+    for (auto& n : nodes)
+      loop.disarm(n);
   }
   EXPECT_EQ(scope.count(), 0u);
 }
@@ -144,7 +147,8 @@ TEST_F(AllocTest, SpawningInSteadyStateReusesFramesWithoutMalloc) {
   auto main_task = [&]() -> Task<std::size_t> {
     co_await loop.create_task(trivial());
     AllocationScope scope;
-    for (int i = 0; i < kOps; ++i) co_await loop.create_task(trivial());
+    for (int i = 0; i < kOps; ++i)
+      co_await loop.create_task(trivial());
     co_return scope.count();
   };
   EXPECT_EQ(loop.run_until_complete(main_task()), 0u)

@@ -55,8 +55,8 @@ class BackendTest : public ::testing::TestWithParam<BackendKind> {
   std::optional<Loop> loop_;
 };
 
-#define AIOPI_ALL_BACKENDS(Suite)                                                                          \
-  INSTANTIATE_TEST_SUITE_P(AllBackends, Suite,                                                             \
+#define AIOPI_ALL_BACKENDS(Suite)              \
+  INSTANTIATE_TEST_SUITE_P(AllBackends, Suite, \
                            ::testing::Values(BackendKind::sim, BackendKind::linux_epoll), backend_name)
 
 }  // namespace aiopi::testing

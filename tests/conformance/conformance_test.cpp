@@ -22,7 +22,8 @@ TEST_P(Conformance, TimersFireInDeadlineOrderAndNeverEarly) {
   };
   run(main_task());
   EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 4}));
-  for (auto l : lateness) EXPECT_GE(l, 0) << "a timer fired early";
+  for (auto l : lateness)
+    EXPECT_GE(l, 0) << "a timer fired early";
 }
 
 TEST_P(Conformance, SleepZeroIsRoundRobin) {
@@ -134,7 +135,8 @@ TEST_P(Conformance, AwaitedExceptionPropagatesThroughCoAwait) {
 TEST_P(Conformance, ProfilingRecordsRunTimeOnlyWhenOn) {
   TaskHandle<> h;
   auto busy = [&]() -> Task<> {
-    for (int i = 0; i < 5; ++i) co_await yield_now();
+    for (int i = 0; i < 5; ++i)
+      co_await yield_now();
   };
   auto main_task = [&]() -> Task<> {
     h = loop().create_task(busy(), "busy");
@@ -161,7 +163,8 @@ TEST_P(Conformance, IntrospectionListsLiveTasksWithNamesAndStates) {
     auto b = loop().create_task(waiter(), "beta");
     co_await yield_now();
     std::vector<std::string> seen;
-    for (TaskBase& t : loop().tasks()) seen.push_back(std::string(t.name()) + ":" + to_string(t.state()));
+    for (TaskBase& t : loop().tasks())
+      seen.push_back(std::string(t.name()) + ":" + to_string(t.state()));
     EXPECT_EQ(seen, (std::vector<std::string>{"main:running", "alpha:waiting", "beta:waiting"}));
     gate.set();
     co_await gather(a, b);

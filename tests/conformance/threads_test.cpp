@@ -23,7 +23,8 @@ TEST_P(Threads, ThreadSafeFlagSetFromARealThreadWakesTheWaiter) {
     producer = std::thread([&] {
       for (int i = 0; i < kRounds; ++i) {
         flag.set();
-        while (acked.load() == i && !stop.load()) std::this_thread::yield();
+        while (acked.load() == i && !stop.load())
+          std::this_thread::yield();
       }
     });
     for (int i = 0; i < kRounds; ++i) {
@@ -61,7 +62,8 @@ TEST_P(Threads, CallSoonThreadsafeRunsOnTheLoopThreadInOrder) {
   };
   run(main_task());
   ASSERT_EQ(seen.size(), 100u);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i)], i);
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(seen[static_cast<std::size_t>(i)], i);
   EXPECT_TRUE(all_on_loop_thread);
 }
 

@@ -173,7 +173,8 @@ TEST_F(SimTest, CancelOfSelfIsRefused) {
 }
 
 TEST_F(SimTest, ForwardedCancelThatReachesTheCallerItselfIsRefused) {
-  // B awaits A; A cancels B: forwarded to A itself, which is running -> refused (asyncio: "can't cancel self").
+  // B awaits A; A cancels B: forwarded to A itself, which is running -> refused (asyncio: "can't cancel
+  // self").
   TaskHandle<> b;
   bool a_finished = false;
   auto a_body = [&]() -> Task<> {

@@ -28,7 +28,8 @@ TEST_F(SimTest, GatherReturnsResultsInArgumentOrder) {
 TEST_F(SimTest, GatherOverARange) {
   auto main_task = [&]() -> Task<> {
     std::vector<Task<int>> tasks;
-    for (int i = 0; i < 5; ++i) tasks.push_back(after(Duration(1000 * (5 - i)), i * i));
+    for (int i = 0; i < 5; ++i)
+      tasks.push_back(after(Duration(1000 * (5 - i)), i * i));
     auto values = co_await gather(std::move(tasks));
     EXPECT_EQ(values, (std::vector<int>{0, 1, 4, 9, 16}));
     auto none = co_await gather(std::vector<Task<int>>{});

@@ -24,7 +24,9 @@ struct Probe : TimerNode {
   std::vector<int>* log = nullptr;
 };
 
-TimePoint at(std::int64_t us) { return TimePoint(Duration(us)); }
+TimePoint at(std::int64_t us) {
+  return TimePoint(Duration(us));
+}
 
 TEST(TimerQueue, FiresInDeadlineOrderAndEqualDeadlinesInArmingOrder) {
   TimerQueue q;
@@ -49,7 +51,8 @@ TEST(TimerQueue, NeverFiresEarly) {
   Probe p;
   p.log = &log;
   q.arm(p, at(1'000'000));
-  for (std::int64_t t = 0; t < 1'000'000; t += 777) q.expire(at(t));
+  for (std::int64_t t = 0; t < 1'000'000; t += 777)
+    q.expire(at(t));
   EXPECT_TRUE(log.empty());
   q.expire(at(1'000'000));
   EXPECT_EQ(log.size(), 1u);
@@ -99,7 +102,8 @@ TEST(TimerQueue, CallbackCancellingALaterNodeOfTheSameBatchStopsIt) {
   EXPECT_TRUE(q.empty());
 }
 
-// Random arm/cancel/expire against a sorted reference: the log-bucket set must agree on order and next deadline.
+// Random arm/cancel/expire against a sorted reference: the log-bucket set must agree on order and next
+// deadline.
 TEST(TimerQueue, MatchesAReferenceModelUnderRandomOperations) {
   std::mt19937_64 rng(12345);
   TimerQueue q;
@@ -134,8 +138,10 @@ TEST(TimerQueue, MatchesAReferenceModelUnderRandomOperations) {
       ASSERT_EQ(log.size(), due.size()) << "step " << step;
       // Deadline order; ties may be in any arming order, so compare deadlines only.
       std::sort(due.begin(), due.end());
-      for (std::size_t k = 0; k < due.size(); ++k) ASSERT_EQ(deadline[log[k]], due[k].first);
-      for (auto& d : due) deadline[d.second] = -1;
+      for (std::size_t k = 0; k < due.size(); ++k)
+        ASSERT_EQ(deadline[log[k]], due[k].first);
+      for (auto& d : due)
+        deadline[d.second] = -1;
     }
     std::int64_t best = INT64_MAX;
     std::size_t armed = 0;

@@ -1,6 +1,6 @@
-// The one interface a loop backend implements: tell the time, sleep until a deadline or a wake-up, and be woken
-// from elsewhere. Linux (epoll + timerfd + eventfd), the simulated board (virtual clock) and the RP2040 (TIMER
-// alarm + WFI) implement it.
+// The one interface a loop backend implements: tell the time, sleep until a deadline or a wake-up, and be
+// woken from elsewhere. Linux (epoll + timerfd + eventfd), the simulated board (virtual clock) and the RP2040
+// (TIMER alarm + WFI) implement it.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +33,8 @@ class Backend {
   virtual void wake() noexcept = 0;
 
   /// True when the loop has nothing to do and nothing can ever wake it: a virtual clock reports a deadlock
-  /// instead of hanging a test; a real backend returns false because another thread or a signal may still call.
+  /// instead of hanging a test; a real backend returns false because another thread or a signal may still
+  /// call.
   virtual bool idle_is_deadlock() const noexcept { return false; }
 
   /// Nanosecond counter for profiling task run times (any monotonic origin).

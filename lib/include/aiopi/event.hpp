@@ -3,6 +3,7 @@
 
 #include <coroutine>
 
+#include "aiopi/listener.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/wait_list.hpp"
 
@@ -14,17 +15,20 @@ class Event {
   Event(const Event&) = delete;
   Event& operator=(const Event&) = delete;
 
-  /// Sets the flag and releases every waiting task, in the order they started waiting. Tasks released here stay
-  /// released even if clear() follows at once.
+  /// Sets the flag and releases every waiting task, in the order they started waiting. Tasks released here
+  /// stay released even if clear() follows at once.
   void set() noexcept {
     flag_ = true;
     while (!waiters_.empty()) {
-      WaitNode& w = waiters_.pop_front();
-      w.task->loop().make_ready(*w.task);
+      wake_waiter(waiters_.pop_front());
     }
   }
   void clear() noexcept { flag_ = false; }
   bool is_set() const noexcept { return flag_; }
+
+  /// For WaitAny / WaitAll (listener.hpp): queue `l` with the waiting tasks; set() calls it in FIFO order.
+  void add_listener(Listener& l) noexcept { waiters_.push_back(l); }
+  void remove_listener(Listener& l) noexcept { l.unlink(); }
 
   class Awaiter : private WaitNode {
    public:
@@ -41,7 +45,8 @@ class Event {
     Event& event_;
   };
 
-  /// Waits until the event is set; returns at once if it is. Cancel-safe: a cancelled waiter leaves the queue.
+  /// Waits until the event is set; returns at once if it is. Cancel-safe: a cancelled waiter leaves the
+  /// queue.
   Awaiter wait() noexcept { return Awaiter(*this); }
 
  private:

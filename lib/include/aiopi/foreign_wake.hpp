@@ -1,5 +1,5 @@
-// The only way into a loop from another thread (or, on the MCU, from an ISR): an intrusive node pushed onto the
-// loop's lock-free inbox. The loop is woken only on the inbox's empty -> non-empty transition.
+// The only way into a loop from another thread (or, on the MCU, from an ISR): an intrusive node pushed onto
+// the loop's lock-free inbox. The loop is woken only on the inbox's empty -> non-empty transition.
 #pragma once
 
 #include <atomic>

@@ -39,7 +39,8 @@ class GatherCore : public CancelForward {
       : CancelForward(&GatherCore::forward), stop_on_failure_(stop_on_failure) {}
   GatherCore(const GatherCore&) = delete;
   ~GatherCore() {
-    if (caller_ != nullptr && caller_->loop().forward_of(*caller_) == this) caller_->loop().set_forward(*caller_, nullptr);
+    if (caller_ != nullptr && caller_->loop().forward_of(*caller_) == this)
+      caller_->loop().set_forward(*caller_, nullptr);
   }
 
   /// Returns false when there is nothing to wait for (the caller continues at once).
@@ -99,10 +100,12 @@ class GatherAwaiter {
 
   bool await_ready() const noexcept { return N == 0; }
   bool await_suspend(std::coroutine_handle<> h) {
-    std::apply([this](auto&... hs) {
-      std::size_t i = 0;
-      ((slots_[i++].task = &hs.base()), ...);
-    }, handles_);
+    std::apply(
+        [this](auto&... hs) {
+          std::size_t i = 0;
+          ((slots_[i++].task = &hs.base()), ...);
+        },
+        handles_);
     return core_.begin(h, slots_.data(), N);
   }
   auto await_resume() {
@@ -117,7 +120,8 @@ class GatherAwaiter {
       return std::apply([](auto&... hs) { return std::tuple<Outcome<Ts>...>(hs.outcome()...); }, handles_);
     } else {
       return std::apply(
-          [](auto&... hs) { return std::tuple<StoredType<Ts>...>(std::move(hs.outcome().value())...); }, handles_);
+          [](auto&... hs) { return std::tuple<StoredType<Ts>...>(std::move(hs.outcome().value())...); },
+          handles_);
     }
   }
 
@@ -141,14 +145,16 @@ class GatherRangeAwaiter {
 
   bool await_ready() const noexcept { return handles_.empty(); }
   bool await_suspend(std::coroutine_handle<> h) {
-    for (std::size_t i = 0; i < handles_.size(); ++i) slots_[i].task = &handles_[i].base();
+    for (std::size_t i = 0; i < handles_.size(); ++i)
+      slots_[i].task = &handles_[i].base();
     return core_.begin(h, slots_.data(), slots_.size());
   }
   auto await_resume() {
     if constexpr (Outcomes) {
       std::vector<Outcome<T>> out;
       out.reserve(handles_.size());
-      for (auto& hd : handles_) out.push_back(hd.outcome());
+      for (auto& hd : handles_)
+        out.push_back(hd.outcome());
       return out;
     } else {
 #if AIOPI_HAS_EXCEPTIONS
@@ -160,7 +166,8 @@ class GatherRangeAwaiter {
 #endif
       std::vector<StoredType<T>> out;
       out.reserve(handles_.size());
-      for (auto& hd : handles_) out.push_back(std::move(hd.outcome().value()));
+      for (auto& hd : handles_)
+        out.push_back(std::move(hd.outcome().value()));
       return out;
     }
   }
@@ -176,27 +183,32 @@ class GatherRangeAwaiter {
 /// Runs Tasks (promoted to tasks) and/or awaits TaskHandles concurrently; results in argument order.
 template <class... As>
 auto gather(As&&... awaitables) {
-  // Braces: list-initialisation evaluates the arguments left to right, so tasks are created in argument order.
-  return detail::GatherAwaiter<false, detail::awaited_value_t<As>...>{detail::as_task(std::forward<As>(awaitables))...};
+  // Braces: list-initialisation evaluates the arguments left to right, so tasks are created in argument
+  // order.
+  return detail::GatherAwaiter<false, detail::awaited_value_t<As>...>{
+      detail::as_task(std::forward<As>(awaitables))...};
 }
 /// Like gather, but waits for every child and gives each Outcome (value, cancelled or failed).
 template <class... As>
 auto gather_outcomes(As&&... awaitables) {
-  return detail::GatherAwaiter<true, detail::awaited_value_t<As>...>{detail::as_task(std::forward<As>(awaitables))...};
+  return detail::GatherAwaiter<true, detail::awaited_value_t<As>...>{
+      detail::as_task(std::forward<As>(awaitables))...};
 }
 /// gather over a range of Tasks.
 template <class T>
 detail::GatherRangeAwaiter<false, T> gather(std::vector<Task<T>> tasks) {
   std::vector<TaskHandle<T>> hs;
   hs.reserve(tasks.size());
-  for (auto& t : tasks) hs.push_back(detail::as_task(std::move(t)));
+  for (auto& t : tasks)
+    hs.push_back(detail::as_task(std::move(t)));
   return detail::GatherRangeAwaiter<false, T>(std::move(hs));
 }
 template <class T>
 detail::GatherRangeAwaiter<true, T> gather_outcomes(std::vector<Task<T>> tasks) {
   std::vector<TaskHandle<T>> hs;
   hs.reserve(tasks.size());
-  for (auto& t : tasks) hs.push_back(detail::as_task(std::move(t)));
+  for (auto& t : tasks)
+    hs.push_back(detail::as_task(std::move(t)));
   return detail::GatherRangeAwaiter<true, T>(std::move(hs));
 }
 

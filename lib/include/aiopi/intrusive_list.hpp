@@ -6,8 +6,8 @@
 
 namespace aiopi {
 
-/// A list hook. `Tag` lets one object sit in several lists at once (derive from ListHook<TagA>, ListHook<TagB>).
-/// A hook is unlinked when both pointers are null. Copying a hook makes an unlinked hook.
+/// A list hook. `Tag` lets one object sit in several lists at once (derive from ListHook<TagA>,
+/// ListHook<TagB>). A hook is unlinked when both pointers are null. Copying a hook makes an unlinked hook.
 template <class Tag = void>
 class ListHook {
  public:
@@ -62,7 +62,8 @@ class IntrusiveList {
 
   /// Unlinks every node (each becomes unlinked, none is touched otherwise).
   void clear() noexcept {
-    while (!empty()) head_.next_->unlink();
+    while (!empty())
+      head_.next_->unlink();
   }
 
   /// Moves all nodes of `other` to the end of this list, keeping their order.
@@ -79,7 +80,8 @@ class IntrusiveList {
 
   std::size_t size() const noexcept {
     std::size_t n = 0;
-    for (const Hook* h = head_.next_; h != &head_; h = h->next_) ++n;
+    for (const Hook* h = head_.next_; h != &head_; h = h->next_)
+      ++n;
     return n;
   }
 

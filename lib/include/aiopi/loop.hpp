@@ -1,4 +1,5 @@
-// The event loop: a FIFO ready queue run in batches, a timer set, a cross-thread inbox, and a backend that sleeps.
+// The event loop: a FIFO ready queue run in batches, a timer set, a cross-thread inbox, and a backend that
+// sleeps.
 #pragma once
 
 #include <atomic>
@@ -38,11 +39,11 @@ struct ExceptionContext {
 
 /// Counters every loop keeps (cheap increments, always on).
 struct LoopStats {
-  std::uint64_t resumes = 0;      // task resumptions
-  std::uint64_t callbacks = 0;    // plain callbacks run
-  std::uint64_t batches = 0;      // ready-queue batches
-  std::uint64_t waits = 0;        // times the loop slept in the backend
-  std::uint64_t io_polls = 0;     // non-blocking polls made every kPollInterval resumptions
+  std::uint64_t resumes = 0;    // task resumptions
+  std::uint64_t callbacks = 0;  // plain callbacks run
+  std::uint64_t batches = 0;    // ready-queue batches
+  std::uint64_t waits = 0;      // times the loop slept in the backend
+  std::uint64_t io_polls = 0;   // non-blocking polls made every kPollInterval resumptions
   std::uint64_t tasks_created = 0;
 };
 
@@ -60,7 +61,8 @@ class Loop {
 
   /// The loop running (or made current) on this thread, or null.
   static Loop* current() noexcept;
-  /// The current loop; outside any, a per-thread default loop on default_backend() (asyncio's get_event_loop).
+  /// The current loop; outside any, a per-thread default loop on default_backend() (asyncio's
+  /// get_event_loop).
   static Loop& get();
   /// Like current(), but a usage error when no loop is running: for awaitables, which only work inside tasks.
   static Loop& running();
@@ -77,10 +79,10 @@ class Loop {
   template <class T>
   TaskHandle<T> create_task(Task<T> coro, const char* name = nullptr);
 
-  /// Runs the loop until `main` finishes and returns its value (asyncio.run / run_until_complete). Other tasks
-  /// still pending are left as they are and run again on the next run. Calling it on a running loop, or while
-  /// another loop runs on this thread, is a usage error. If main ends cancelled, CancelledError is thrown
-  /// (without exceptions: a panic); if it failed, its exception propagates.
+  /// Runs the loop until `main` finishes and returns its value (asyncio.run / run_until_complete). Other
+  /// tasks still pending are left as they are and run again on the next run. Calling it on a running loop, or
+  /// while another loop runs on this thread, is a usage error. If main ends cancelled, CancelledError is
+  /// thrown (without exceptions: a panic); if it failed, its exception propagates.
   template <class T>
   T run_until_complete(Task<T> main);
 
@@ -102,14 +104,16 @@ class Loop {
   bool profiling() const noexcept { return profiling_; }
   const LoopStats& stats() const noexcept { return stats_; }
 
-  // --- failures nobody awaited -------------------------------------------------------------------------------
+  // --- failures nobody awaited
+  // -------------------------------------------------------------------------------
   using ExceptionHandler = void (*)(Loop& loop, const ExceptionContext& context);
   /// Null restores the default, which prints the message (and the exception's what()) to stderr.
   void set_exception_handler(ExceptionHandler handler) noexcept { exception_handler_ = handler; }
   ExceptionHandler exception_handler() const noexcept { return exception_handler_; }
   void call_exception_handler(const ExceptionContext& context);
 
-  // --- callbacks ---------------------------------------------------------------------------------------------
+  // --- callbacks
+  // ---------------------------------------------------------------------------------------------
   template <class F>
   CallbackHandle call_soon(F&& fn) {
     CallbackBase* cb = adopt(detail::make_callback(std::forward<F>(fn)));
@@ -128,8 +132,10 @@ class Loop {
     return call_at(deadline_after(delay), std::forward<F>(fn));
   }
 
-  // --- other threads -----------------------------------------------------------------------------------------
-  /// Thread-safe (ISR-safe on the MCU): queue `node` so its function runs on the loop thread, waking the loop.
+  // --- other threads
+  // -----------------------------------------------------------------------------------------
+  /// Thread-safe (ISR-safe on the MCU): queue `node` so its function runs on the loop thread, waking the
+  /// loop.
   void post_threadsafe(ForeignWake& node) noexcept;
   /// Thread-safe: run `fn` on the loop thread soon (allocates a node; for ISRs use a ForeignWake you own).
   template <class F>
@@ -142,7 +148,8 @@ class Loop {
   /// ForeignWake call it before destroying the node, so no post can still point at it.
   void drain_inbox() noexcept;
 
-  // --- building blocks for awaitables ------------------------------------------------------------------------
+  // --- building blocks for awaitables
+  // ------------------------------------------------------------------------
   /// Records that the current task suspends at `h` and returns it. A usage error outside a task.
   TaskBase& suspend_current(std::coroutine_handle<> h) {
     if (current_ == nullptr) no_current_task();
@@ -248,7 +255,8 @@ class ThreadsafeCall final : public ForeignWake {
       self->fn_();
     } catch (...) {
       if (Loop* loop = Loop::current()) {
-        loop->call_exception_handler({"exception in call_soon_threadsafe callback", nullptr, std::current_exception()});
+        loop->call_exception_handler(
+            {"exception in call_soon_threadsafe callback", nullptr, std::current_exception()});
       }
     }
 #else

@@ -42,7 +42,8 @@ class Outcome {
   bool cancelled() const noexcept { return kind_ == OutcomeKind::cancelled; }
   bool failed() const noexcept { return kind_ == OutcomeKind::failed; }
 
-  /// The result; calling it on an outcome without one is a usage error (rethrows the failure if there is one).
+  /// The result; calling it on an outcome without one is a usage error (rethrows the failure if there is
+  /// one).
   value_type& value() & {
     check_value();
     return *value_;
@@ -68,7 +69,9 @@ class Outcome {
     error_ = std::move(e);
     kind_ = OutcomeKind::failed;
   }
-  const std::exception_ptr& exception() const noexcept { return error_; }
+  const std::exception_ptr& exception() const noexcept {
+    return error_;
+  }
 #endif
 
  private:

@@ -53,7 +53,9 @@ SleepAwaiter sleep(std::chrono::duration<Rep, Period> d) noexcept {
 }
 
 /// MicroPython's sleep_ms(ms).
-inline SleepAwaiter sleep_ms(std::int64_t ms) noexcept { return sleep(std::chrono::milliseconds(ms)); }
+inline SleepAwaiter sleep_ms(std::int64_t ms) noexcept {
+  return sleep(std::chrono::milliseconds(ms));
+}
 
 /// Suspends until the loop's clock reaches `when`; a time already passed just yields.
 inline SleepAwaiter sleep_until(TimePoint when) noexcept {
@@ -61,6 +63,8 @@ inline SleepAwaiter sleep_until(TimePoint when) noexcept {
 }
 
 /// Same as sleep(0).
-inline SleepAwaiter yield_now() noexcept { return SleepAwaiter(SleepAwaiter::Mode::yield, Duration(0), TimePoint{}); }
+inline SleepAwaiter yield_now() noexcept {
+  return SleepAwaiter(SleepAwaiter::Mode::yield, Duration(0), TimePoint{});
+}
 
 }  // namespace aiopi

@@ -130,8 +130,8 @@ class [[nodiscard]] Task {
     Handle h_;
   };
 
-  /// Awaiting runs the coroutine inline in the awaiting task (asyncio: `await coro()`); the frame is freed when
-  /// this Task object goes away. Awaiting a Task a second time is a usage error.
+  /// Awaiting runs the coroutine inline in the awaiting task (asyncio: `await coro()`); the frame is freed
+  /// when this Task object goes away. Awaiting a Task a second time is a usage error.
   Awaiter operator co_await() & { return Awaiter(start()); }
   Awaiter operator co_await() && { return Awaiter(start()); }
 

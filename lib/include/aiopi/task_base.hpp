@@ -1,6 +1,6 @@
 // The task control block: what the loop knows about one scheduled task, independent of its result type.
-// Awaitables use the small hooks declared here (CompletionWaiter, CancelForward) to wait for tasks and to take
-// part in cancellation. Nothing here allocates.
+// Awaitables use the small hooks declared here (CompletionWaiter, CancelForward) to wait for tasks and to
+// take part in cancellation. Nothing here allocates.
 #pragma once
 
 #include <coroutine>
@@ -109,16 +109,22 @@ class TaskBase : public Runnable, public ListHook<RegistryTag> {
 
 #if AIOPI_HAS_EXCEPTIONS
   /// The exception a failed task ended with (null otherwise).
-  std::exception_ptr exception() noexcept { return ops_->exception(*this); }
+  std::exception_ptr exception() noexcept {
+    return ops_->exception(*this);
+  }
 #endif
 
-  void add_ref() noexcept { ++refs_; }
+  void add_ref() noexcept {
+    ++refs_;
+  }
   void drop_ref() noexcept {
     if (--refs_ == 0) ops_->release(*this);
   }
 
   /// Registers a waiter to be told when the task finishes. The task must not be done.
-  void add_completion_waiter(CompletionWaiter& w) noexcept { waiters_.push_back(w); }
+  void add_completion_waiter(CompletionWaiter& w) noexcept {
+    waiters_.push_back(w);
+  }
 
  protected:
   ~TaskBase() = default;

@@ -5,10 +5,10 @@
 //   group.create_task(poll(sensor));
 //   co_await group.wait();       // all children finished
 //
-// When a child fails with an exception, every other child is cancelled and wait() rethrows the first exception
-// once all have finished. A child that is cancelled on its own is not a failure (as in asyncio). If the task
-// awaiting wait() is cancelled, every child is cancelled and the waiter unwinds after the last one finished.
-// Destroying a group with children still running cancels them (there is no one left to wait).
+// When a child fails with an exception, every other child is cancelled and wait() rethrows the first
+// exception once all have finished. A child that is cancelled on its own is not a failure (as in asyncio). If
+// the task awaiting wait() is cancelled, every child is cancelled and the waiter unwinds after the last one
+// finished. Destroying a group with children still running cancels them (there is no one left to wait).
 #pragma once
 
 #include <coroutine>
@@ -29,7 +29,8 @@ namespace aiopi {
 class TaskGroup {
   struct MemberTag;
   struct Member : CompletionWaiter, ListHook<MemberTag> {
-    explicit Member(TaskGroup& g, TaskBase& t) noexcept : CompletionWaiter(&TaskGroup::child_done), group(&g), task(&t) {}
+    explicit Member(TaskGroup& g, TaskBase& t) noexcept
+        : CompletionWaiter(&TaskGroup::child_done), group(&g), task(&t) {}
     TaskGroup* group;
     TaskRef task;
   };

@@ -73,7 +73,8 @@ class TaskCompletionAwaiter : public CompletionWaiter, public CancelForward {
       : CompletionWaiter(&on_done), CancelForward(&forward), target_(&target), propagate_(propagate) {}
   TaskCompletionAwaiter(const TaskCompletionAwaiter&) = delete;
   ~TaskCompletionAwaiter() {
-    if (self_ != nullptr && self_->loop().forward_of(*self_) == this) self_->loop().set_forward(*self_, nullptr);
+    if (self_ != nullptr && self_->loop().forward_of(*self_) == this)
+      self_->loop().set_forward(*self_, nullptr);
   }
 
   bool await_ready() const noexcept { return target_->done() && !(propagate_ && target_->cancelled()); }
@@ -140,9 +141,9 @@ class TaskRef {
   explicit operator bool() const noexcept { return task_ != nullptr; }
   bool operator==(const TaskRef& o) const noexcept { return task_ == o.task_; }
 
-  /// asyncio Task.cancel(): false if the task is done or is the running task; true otherwise. Forwarded to the
-  /// innermost task this one awaits. The task unwinds (its frame is destroyed, destructors run) when it next
-  /// runs; the caller carries on until it yields.
+  /// asyncio Task.cancel(): false if the task is done or is the running task; true otherwise. Forwarded to
+  /// the innermost task this one awaits. The task unwinds (its frame is destroyed, destructors run) when it
+  /// next runs; the caller carries on until it yields.
   bool cancel() const noexcept { return task_->cancel(); }
   bool done() const noexcept { return task_->done(); }
   bool cancelled() const noexcept { return task_->cancelled(); }
@@ -192,7 +193,8 @@ class TaskHandle : public TaskRef {
   ValueAwaiter operator co_await() const& noexcept { return {state(), false}; }
   ValueAwaiter operator co_await() && noexcept { return {state(), true}; }
 
-  /// `co_await handle.wait_outcome()` waits and gives the Outcome<T> by value, never propagating cancellation.
+  /// `co_await handle.wait_outcome()` waits and gives the Outcome<T> by value, never propagating
+  /// cancellation.
   class OutcomeAwaiter : public detail::TaskCompletionAwaiter {
    public:
     explicit OutcomeAwaiter(TaskStateOf<T>& s) noexcept : TaskCompletionAwaiter(s, false) {}

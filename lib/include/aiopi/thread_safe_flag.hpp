@@ -21,7 +21,8 @@ class ThreadSafeFlag {
   ThreadSafeFlag& operator=(const ThreadSafeFlag&) = delete;
   ~ThreadSafeFlag() {
     // A post may still sit in the loop's inbox; run it now so the inbox never points at a dead node.
-    if (Loop* loop = loop_.load(std::memory_order_acquire); loop != nullptr && node_.queued()) loop->drain_inbox();
+    if (Loop* loop = loop_.load(std::memory_order_acquire); loop != nullptr && node_.queued())
+      loop->drain_inbox();
     // A task still waiting (it will be unwound later) must not reach back into this object.
     if (waiter_ != nullptr) {
       waiter_->flag_ = nullptr;

@@ -11,7 +11,8 @@ namespace aiopi {
 using Duration = std::chrono::microseconds;
 
 /// The monotonic clock of the running loop. On Linux it is CLOCK_MONOTONIC, on the simulated board a virtual
-/// clock that jumps to the next deadline, on the RP2040 the 1 MHz TIMER. `now()` reads the current loop's backend.
+/// clock that jumps to the next deadline, on the RP2040 the 1 MHz TIMER. `now()` reads the current loop's
+/// backend.
 struct MonotonicClock {
   using rep = std::int64_t;
   using period = std::micro;
@@ -24,7 +25,9 @@ struct MonotonicClock {
 using TimePoint = MonotonicClock::time_point;
 
 /// Current time of the running loop (same as MonotonicClock::now()).
-inline TimePoint now() noexcept { return MonotonicClock::now(); }
+inline TimePoint now() noexcept {
+  return MonotonicClock::now();
+}
 
 /// a + d without overflow: a deadline "forever" saturates instead of wrapping into the past.
 constexpr TimePoint saturating_add(TimePoint a, Duration d) noexcept {
@@ -35,7 +38,8 @@ constexpr TimePoint saturating_add(TimePoint a, Duration d) noexcept {
   return a + d;
 }
 
-/// Converts any std::chrono duration to whole microseconds, rounding up so a wait is never shorter than asked.
+/// Converts any std::chrono duration to whole microseconds, rounding up so a wait is never shorter than
+/// asked.
 template <class Rep, class Period>
 constexpr Duration to_duration_ceil(std::chrono::duration<Rep, Period> d) noexcept {
   return std::chrono::ceil<Duration>(d);

@@ -46,9 +46,13 @@ class Timeout {
 };
 
 /// A Timeout `delay` from now on the current loop.
-inline Timeout timeout(Duration delay) { return Timeout(Loop::get().deadline_after(delay)); }
+inline Timeout timeout(Duration delay) {
+  return Timeout(Loop::get().deadline_after(delay));
+}
 /// A Timeout at an absolute time of the loop's clock.
-inline Timeout timeout_at(TimePoint when) noexcept { return Timeout(when); }
+inline Timeout timeout_at(TimePoint when) noexcept {
+  return Timeout(when);
+}
 
 namespace detail {
 template <class T>
@@ -70,9 +74,11 @@ template <class T>
 WaitForAwaiter<T>::~WaitForAwaiter() {
   detach_scope();
   // Only at loop teardown can the awaiter go while its embedded child still runs: unwind the child first.
-  if (embedded_ && embedded_->loop_ptr() != nullptr && !embedded_->done()) embedded_->loop().unwind_now(*embedded_);
+  if (embedded_ && embedded_->loop_ptr() != nullptr && !embedded_->done())
+    embedded_->loop().unwind_now(*embedded_);
   if (coro_) coro_.destroy();  // never started
-  if (caller_ != nullptr && caller_->loop().forward_of(*caller_) == this) caller_->loop().set_forward(*caller_, nullptr);
+  if (caller_ != nullptr && caller_->loop().forward_of(*caller_) == this)
+    caller_->loop().set_forward(*caller_, nullptr);
 }
 }  // namespace detail
 

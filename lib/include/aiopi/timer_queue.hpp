@@ -1,9 +1,9 @@
 // The timer structure shared by every loop backend: a log-bucket timer set.
 //
-// Timers are intrusive nodes that live in the awaiting coroutine frame. A timer with deadline t sits in bucket
-// `highest differing bit of (t, last)` where `last` is the time of the previous expiry. Every timer of bucket i
-// is earlier than every timer of bucket i+1, insertion and cancellation are O(1), and a timer moves to a lower
-// bucket at most 64 times in its life. Nothing here allocates.
+// Timers are intrusive nodes that live in the awaiting coroutine frame. A timer with deadline t sits in
+// bucket `highest differing bit of (t, last)` where `last` is the time of the previous expiry. Every timer of
+// bucket i is earlier than every timer of bucket i+1, insertion and cancellation are O(1), and a timer moves
+// to a lower bucket at most 64 times in its life. Nothing here allocates.
 #pragma once
 
 #include <cstdint>

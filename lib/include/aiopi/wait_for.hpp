@@ -142,8 +142,8 @@ detail::WaitForAwaiter<T> wait_for(Task<T> coro, std::chrono::duration<Rep, Peri
 /// Waits for an existing task at most `timeout`; on timeout the task is cancelled.
 template <class T, class Rep, class Period>
 detail::WaitForAwaiter<T> wait_for(const TaskHandle<T>& task, std::chrono::duration<Rep, Period> timeout) {
-  return {task, to_duration_ceil(timeout) < Duration(0) ? Duration(0) : to_duration_ceil(timeout), TimePoint{},
-          nullptr};
+  return {task, to_duration_ceil(timeout) < Duration(0) ? Duration(0) : to_duration_ceil(timeout),
+          TimePoint{}, nullptr};
 }
 /// MicroPython's wait_for_ms.
 template <class T>

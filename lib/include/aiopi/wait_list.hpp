@@ -1,5 +1,6 @@
-// The waiter node every loop-local primitive (Event, Lock, Queue, Semaphore, ...) queues: an intrusive node in
-// the awaiting frame that names the suspended task. Unlinks itself when the frame is destroyed (cancellation).
+// The waiter node every loop-local primitive (Event, Lock, Queue, Semaphore, ...) queues: an intrusive node
+// in the awaiting frame that names the suspended task. Unlinks itself when the frame is destroyed
+// (cancellation).
 #pragma once
 
 #include "aiopi/intrusive_list.hpp"

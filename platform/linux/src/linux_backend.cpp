@@ -55,11 +55,17 @@ LinuxBackend::~LinuxBackend() {
   if (epoll_fd_ >= 0) close(epoll_fd_);
 }
 
-TimePoint LinuxBackend::now() noexcept { return TimePoint(Duration(monotonic_ns() / 1000)); }
+TimePoint LinuxBackend::now() noexcept {
+  return TimePoint(Duration(monotonic_ns() / 1000));
+}
 
-std::uint64_t LinuxBackend::profile_ns() noexcept { return static_cast<std::uint64_t>(monotonic_ns()); }
+std::uint64_t LinuxBackend::profile_ns() noexcept {
+  return static_cast<std::uint64_t>(monotonic_ns());
+}
 
-const void* LinuxBackend::kind() const noexcept { return &g_kind; }
+const void* LinuxBackend::kind() const noexcept {
+  return &g_kind;
+}
 
 LinuxBackend* LinuxBackend::of(Loop& loop) noexcept {
   // Without RTTI (the noexcept preset) there is no dynamic_cast: backends name their kind by a tag address.
@@ -128,6 +134,8 @@ int LinuxBackend::rewatch(int fd, std::uint32_t events, IoWatch& w) noexcept {
   return epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0 ? 0 : errno;
 }
 
-void LinuxBackend::unwatch(int fd) noexcept { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+void LinuxBackend::unwatch(int fd) noexcept {
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
 
 }  // namespace aiopi::os_linux

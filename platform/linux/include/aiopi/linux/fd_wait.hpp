@@ -1,5 +1,6 @@
-// Awaitable readiness of a file descriptor on the Linux loop: the building block of UARTs (termios), GPIO line
-// events (libgpiod), sockets and pipes. Zero allocation; the epoll registration lives as long as the wait.
+// Awaitable readiness of a file descriptor on the Linux loop: the building block of UARTs (termios), GPIO
+// line events (libgpiod), sockets and pipes. Zero allocation; the epoll registration lives as long as the
+// wait.
 #pragma once
 
 #include <sys/epoll.h>
@@ -13,8 +14,9 @@
 
 namespace aiopi::os_linux {
 
-/// What a readiness wait returns: the epoll events seen (EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLERR...), or the errno
-/// of a failed registration (EPERM for regular files, EEXIST when another task already waits on the fd, ...).
+/// What a readiness wait returns: the epoll events seen (EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLERR...), or the
+/// errno of a failed registration (EPERM for regular files, EEXIST when another task already waits on the fd,
+/// ...).
 struct FdReadiness {
   std::uint32_t events = 0;
   int error = 0;
@@ -23,7 +25,8 @@ struct FdReadiness {
 
 class FdWaitAwaiter : private IoWatch {
  public:
-  FdWaitAwaiter(int fd, std::uint32_t events) noexcept : IoWatch(&FdWaitAwaiter::on_ready), fd_(fd), events_(events) {}
+  FdWaitAwaiter(int fd, std::uint32_t events) noexcept
+      : IoWatch(&FdWaitAwaiter::on_ready), fd_(fd), events_(events) {}
   FdWaitAwaiter(const FdWaitAwaiter&) = delete;
   /// Cancel-safe: a cancelled waiter's registration is removed when its frame unwinds.
   ~FdWaitAwaiter() {
@@ -65,8 +68,12 @@ class FdWaitAwaiter : private IoWatch {
 };
 
 /// Waits until `fd` is readable (or hung up / in error).
-inline FdWaitAwaiter wait_readable(int fd) noexcept { return FdWaitAwaiter(fd, EPOLLIN | EPOLLRDHUP); }
+inline FdWaitAwaiter wait_readable(int fd) noexcept {
+  return FdWaitAwaiter(fd, EPOLLIN | EPOLLRDHUP);
+}
 /// Waits until `fd` is writable (or in error).
-inline FdWaitAwaiter wait_writable(int fd) noexcept { return FdWaitAwaiter(fd, EPOLLOUT); }
+inline FdWaitAwaiter wait_writable(int fd) noexcept {
+  return FdWaitAwaiter(fd, EPOLLOUT);
+}
 
 }  // namespace aiopi::os_linux

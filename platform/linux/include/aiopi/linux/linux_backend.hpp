@@ -1,5 +1,6 @@
-// The Linux loop backend (namespace os_linux: `linux` is a predefined macro in GNU dialects): one epoll set, one absolute CLOCK_MONOTONIC timerfd armed for the earliest deadline
-// (microsecond precision, unlike epoll_wait's millisecond timeout), and one eventfd for wake-ups from threads.
+// The Linux loop backend (namespace os_linux: `linux` is a predefined macro in GNU dialects): one epoll set,
+// one absolute CLOCK_MONOTONIC timerfd armed for the earliest deadline (microsecond precision, unlike
+// epoll_wait's millisecond timeout), and one eventfd for wake-ups from threads.
 #pragma once
 
 #include <cstdint>
