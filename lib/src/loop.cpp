@@ -151,6 +151,17 @@ void Loop::drain_inbox() noexcept {
   }
 }
 
+void Loop::wall_clock_changed() noexcept {
+  ++wall_clock_changes_;
+  // Each sleeper unlinks itself when told; take them one by one so a sleeper re-arming meanwhile is not lost.
+  IntrusiveList<WallSleeperHook, WallTag> told;
+  told.splice_back(wall_sleepers_);
+  while (!told.empty()) {
+    WallSleeperHook& w = told.pop_front();
+    w.on_change_(w);
+  }
+}
+
 void Loop::call_exception_handler(const ExceptionContext& context) {
   if (exception_handler_ != nullptr) {
     exception_handler_(*this, context);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <thread>
 
 #include "aiopi/aiopi.hpp"
@@ -101,6 +102,26 @@ TEST_F(LinuxLoop, ForeignWakeInterruptsABlockingWait) {
   };
   loop.run_until_complete(main_task());
   SUCCEED();
+}
+
+TEST_F(LinuxLoop, SteppingTheWallClockWakesWallSleepersAtOnce) {
+  // Setting CLOCK_REALTIME (to its own current value, so nothing else notices) needs CAP_SYS_TIME.
+  auto main_task = [&]() -> Task<bool> {
+    const std::int64_t target = loop.wall_now_us() + 3600LL * 1'000'000;  // an hour away
+    std::thread stepper([] {
+      timespec ts{};
+      clock_gettime(CLOCK_REALTIME, &ts);
+      clock_settime(CLOCK_REALTIME, &ts);
+    });
+    auto w = co_await wait_for(
+        [](std::int64_t t) -> Task<bool> { co_return (co_await sleep_until_wall(t)).clock_changed; }(target), 5s);
+    stepper.join();
+    co_return !w.timed_out() && *w;
+  };
+  timespec probe{};
+  clock_gettime(CLOCK_REALTIME, &probe);
+  if (clock_settime(CLOCK_REALTIME, &probe) != 0) GTEST_SKIP() << "no permission to set CLOCK_REALTIME";
+  EXPECT_TRUE(loop.run_until_complete(main_task()));
 }
 
 TEST(LinuxDefault, RunUsesTheDefaultEpollBackend) {

@@ -37,6 +37,11 @@ class Backend {
   /// call.
   virtual bool idle_is_deadlock() const noexcept { return false; }
 
+  /// Wall-clock time (UTC), microseconds since the Unix epoch. Unlike now() it can jump (NTP, an RTC set, the
+  /// user): a backend that detects a step calls Loop::wall_clock_changed() so wall-clock sleepers recompute.
+  /// Backends without a wall clock return 0.
+  virtual std::int64_t wall_now_us() noexcept { return 0; }
+
   /// Nanosecond counter for profiling task run times (any monotonic origin).
   virtual std::uint64_t profile_ns() noexcept = 0;
 

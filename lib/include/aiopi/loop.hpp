@@ -28,6 +28,18 @@ namespace aiopi {
 template <class T = void>
 class TaskHandle;
 
+struct WallTag;
+/// The list hook of a task waiting on the wall clock; `on_change` is called when the clock is stepped.
+class WallSleeperHook : public ListHook<WallTag> {
+ public:
+  using Fn = void (*)(WallSleeperHook& self) noexcept;
+  explicit WallSleeperHook(Fn on_change) noexcept : on_change_(on_change) {}
+
+ private:
+  friend class Loop;
+  Fn on_change_;
+};
+
 /// What the exception handler is told about a failure nobody awaited.
 struct ExceptionContext {
   const char* message;
@@ -132,6 +144,16 @@ class Loop {
     return call_at(deadline_after(delay), std::forward<F>(fn));
   }
 
+  // --- wall clock ----------------------------------------------------------------------------------------
+  /// UTC microseconds since the Unix epoch, from the backend (see sleep_until_wall in wall_sleep.hpp).
+  std::int64_t wall_now_us() noexcept { return backend_.wall_now_us(); }
+  /// Called by a backend when the wall clock was stepped: every task in sleep_until_wall wakes to recompute.
+  void wall_clock_changed() noexcept;
+  /// How many wall-clock steps the loop has been told about.
+  std::uint64_t wall_clock_changes() const noexcept { return wall_clock_changes_; }
+  /// Tasks waiting on the wall clock (used by sleep_until_wall).
+  IntrusiveList<WallSleeperHook, WallTag>& wall_sleepers() noexcept { return wall_sleepers_; }
+
   // --- other threads
   // -----------------------------------------------------------------------------------------
   /// Thread-safe (ISR-safe on the MCU): queue `node` so its function runs on the loop thread, waking the
@@ -227,6 +249,8 @@ class Loop {
   TaskBase* stop_task_ = nullptr;
   TimerQueue timers_;
   IntrusiveList<TaskBase, RegistryTag> registry_;
+  IntrusiveList<WallSleeperHook, WallTag> wall_sleepers_;
+  std::uint64_t wall_clock_changes_ = 0;
   std::atomic<ForeignWake*> inbox_{nullptr};
   std::atomic<int> external_sources_{0};
   ExceptionHandler exception_handler_ = nullptr;

@@ -19,6 +19,7 @@ namespace {
 char g_timer_tag;
 char g_wake_tag;
 char g_kind;
+char g_wall_tag;
 
 std::int64_t monotonic_ns() noexcept {
   timespec ts{};
@@ -47,9 +48,41 @@ LinuxBackend::LinuxBackend() {
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &ev) != 0) fail("epoll_ctl(timerfd)");
   ev.data.ptr = &g_wake_tag;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, event_fd_, &ev) != 0) fail("epoll_ctl(eventfd)");
+  wall_fd_ = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (wall_fd_ < 0) fail("timerfd_create(CLOCK_REALTIME)");
+  arm_wall_watch();
+  ev.data.ptr = &g_wall_tag;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wall_fd_, &ev) != 0) fail("epoll_ctl(wall timerfd)");
+}
+
+void LinuxBackend::arm_wall_watch() noexcept {
+  // The timer itself never expires in practice (about 100 years ahead); what matters is that any step of
+  // CLOCK_REALTIME cancels it, which makes the fd readable and its read fail with ECANCELED.
+  timespec rt{};
+  clock_gettime(CLOCK_REALTIME, &rt);
+  itimerspec far{};
+  far.it_value.tv_sec = rt.tv_sec + 100LL * 365 * 24 * 3600;
+  if (timerfd_settime(wall_fd_, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &far, nullptr) != 0) {
+    fail("timerfd_settime(CLOCK_REALTIME, CANCEL_ON_SET)");
+  }
+}
+
+void LinuxBackend::on_wall_fd() noexcept {
+  std::uint64_t expirations;
+  const auto r = read(wall_fd_, &expirations, sizeof expirations);
+  const bool stepped = r < 0 && errno == ECANCELED;
+  arm_wall_watch();
+  if (stepped && loop() != nullptr) loop()->wall_clock_changed();
+}
+
+std::int64_t LinuxBackend::wall_now_us() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
 }
 
 LinuxBackend::~LinuxBackend() {
+  if (wall_fd_ >= 0) close(wall_fd_);
   if (event_fd_ >= 0) close(event_fd_);
   if (timer_fd_ >= 0) close(timer_fd_);
   if (epoll_fd_ >= 0) close(epoll_fd_);
@@ -105,6 +138,8 @@ void LinuxBackend::wait(TimePoint deadline) noexcept {
       std::uint64_t expirations;
       [[maybe_unused]] auto r = read(timer_fd_, &expirations, sizeof expirations);
       armed_us_ = -1;
+    } else if (tag == &g_wall_tag) {
+      on_wall_fd();
     } else if (tag == &g_wake_tag) {
       std::uint64_t count;
       [[maybe_unused]] auto r = read(event_fd_, &count, sizeof count);

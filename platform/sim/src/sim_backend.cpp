@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "aiopi/loop.hpp"
+
 namespace aiopi::sim {
 
 void SimBackend::wait(TimePoint deadline) noexcept {
@@ -18,6 +20,11 @@ void SimBackend::wait(TimePoint deadline) noexcept {
     return;
   }
   now_ = deadline;
+}
+
+void SimBackend::step_wall_clock(std::int64_t utc_us) noexcept {
+  set_wall_clock_quietly(utc_us);
+  if (Loop* l = loop()) l->wall_clock_changed();
 }
 
 void SimBackend::wake() noexcept {

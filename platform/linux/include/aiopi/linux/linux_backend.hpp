@@ -33,6 +33,9 @@ class LinuxBackend final : public Backend {
   void wake() noexcept override;
   std::uint64_t profile_ns() noexcept override;
   const void* kind() const noexcept override;
+  /// CLOCK_REALTIME. Steps of it (NTP, date -s) are detected with a TFD_TIMER_CANCEL_ON_SET timerfd and
+  /// reported to the loop, so wall-clock sleepers recompute at once.
+  std::int64_t wall_now_us() noexcept override;
 
   /// The backend of `loop`, or null when the loop runs on another backend.
   static LinuxBackend* of(Loop& loop) noexcept;
@@ -48,9 +51,16 @@ class LinuxBackend final : public Backend {
   std::uint64_t wakeups() const noexcept { return wakeups_; }
 
  private:
+  void arm_wall_watch() noexcept;
+  void on_wall_fd() noexcept;
+
+ public:
+
+ private:
   int epoll_fd_ = -1;
   int timer_fd_ = -1;
   int event_fd_ = -1;
+  int wall_fd_ = -1;  // CLOCK_REALTIME timerfd armed far ahead with TFD_TIMER_CANCEL_ON_SET
   std::int64_t armed_us_ = -1;  // deadline the timerfd is armed for, -1 when disarmed
   std::uint64_t wakeups_ = 0;
 };

@@ -21,6 +21,15 @@ class SimBackend final : public Backend {
   bool idle_is_deadlock() const noexcept override { return true; }
   std::uint64_t profile_ns() noexcept override;
 
+  /// Wall clock of the simulated board: an offset from the virtual monotonic clock (starts at the epoch).
+  std::int64_t wall_now_us() noexcept override { return wall_offset_us_ + now_.time_since_epoch().count(); }
+  /// Sets the wall clock without telling anyone, e.g. before the loop runs.
+  void set_wall_clock_quietly(std::int64_t utc_us) noexcept {
+    wall_offset_us_ = utc_us - now_.time_since_epoch().count();
+  }
+  /// Steps the wall clock as NTP or a user would, and tells the loop (wall-clock sleepers recompute).
+  void step_wall_clock(std::int64_t utc_us) noexcept;
+
   /// Moves the virtual clock forward (outside a running loop, e.g. between test steps).
   void advance(Duration d) noexcept { now_ += d; }
   /// How many times the loop slept (the clock jumped or the loop blocked for a thread).
@@ -28,6 +37,7 @@ class SimBackend final : public Backend {
 
  private:
   TimePoint now_;
+  std::int64_t wall_offset_us_ = 0;
   std::uint64_t jumps_ = 0;
   std::mutex mutex_;
   std::condition_variable cv_;
