@@ -17,9 +17,9 @@ TEST(Civil, KnownDays) {
   EXPECT_EQ(days_from_civil(2000, 3, 1), 11017);
   EXPECT_EQ(days_from_civil(1969, 12, 31), -1);
   EXPECT_EQ(days_from_civil(1, 1, 1), -719162);
-  EXPECT_EQ(weekday_from_days(0), 3);                               // Thursday
-  EXPECT_EQ(weekday_from_days(days_from_civil(2025, 3, 30)), 6);    // Sunday
-  EXPECT_EQ(weekday_from_days(days_from_civil(1969, 12, 29)), 0);   // Monday
+  EXPECT_EQ(weekday_from_days(0), 3);                              // Thursday
+  EXPECT_EQ(weekday_from_days(days_from_civil(2025, 3, 30)), 6);   // Sunday
+  EXPECT_EQ(weekday_from_days(days_from_civil(1969, 12, 29)), 0);  // Monday
   static_assert(days_from_civil(2024, 2, 29) + 1 == days_from_civil(2024, 3, 1));
 }
 
@@ -32,7 +32,8 @@ TEST(Civil, MonthLengths) {
   EXPECT_EQ(days_in_month(2025, 4), 30);
   EXPECT_EQ(days_in_month(2025, 12), 31);
   int total = 0;
-  for (int m = 1; m <= 12; ++m) total += days_in_month(2024, m);
+  for (int m = 1; m <= 12; ++m)
+    total += days_in_month(2024, m);
   EXPECT_EQ(total, 366);
 }
 

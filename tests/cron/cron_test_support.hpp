@@ -33,7 +33,9 @@ inline std::string iso(Instant t, const TimeZone& zone) {
   const std::size_t n = format_iso8601(t, zone, buffer);
   return std::string(buffer, n);
 }
-inline std::string iso(std::optional<Instant> t, const TimeZone& zone) { return t ? iso(*t, zone) : "none"; }
+inline std::string iso(std::optional<Instant> t, const TimeZone& zone) {
+  return t ? iso(*t, zone) : "none";
+}
 
 /// An IANA zone (cached for the process); fails the test if the OS database lacks it.
 inline const TimeZone& zone(const std::string& name) {
@@ -69,7 +71,8 @@ inline std::vector<std::string> next_n(std::string_view spec_text, std::string_v
   std::vector<Instant> out(n);
   out.resize(next_fires(spec, at(after), tz, out));
   std::vector<std::string> text;
-  for (const Instant t : out) text.push_back(iso(t, tz));
+  for (const Instant t : out)
+    text.push_back(iso(t, tz));
   return text;
 }
 

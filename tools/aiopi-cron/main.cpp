@@ -2,9 +2,9 @@
 //
 //   aiopi-cron SPEC [--tz ZONE] [--from ISO8601] [--count N] [--explain]
 //
-// SPEC is a cron string ("*/5 * * * *", "0 30 4 * * mon-fri") or the key=value form ("hrs=4 mins=10 wday=mon");
-// several arguments are joined with spaces, so `aiopi-cron hrs=4 mins=10` works unquoted.
-// Exit status: 0 ok, 1 the schedule never fires, 2 bad spec / option / zone / time.
+// SPEC is a cron string ("*/5 * * * *", "0 30 4 * * mon-fri") or the key=value form ("hrs=4 mins=10
+// wday=mon"); several arguments are joined with spaces, so `aiopi-cron hrs=4 mins=10` works unquoted. Exit
+// status: 0 ok, 1 the schedule never fires, 2 bad spec / option / zone / time.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -31,7 +31,8 @@ void print_usage(std::FILE* to) {
   std::fputs(
       "usage: aiopi-cron SPEC [--tz ZONE] [--from ISO8601] [--count N] [--explain]\n"
       "\n"
-      "Prints the next N fire times of SPEC after --from (exclusive), one per line, as ISO 8601 with offset.\n"
+      "Prints the next N fire times of SPEC after --from (exclusive), one per line, as ISO 8601 with "
+      "offset.\n"
       "  SPEC       cron string, 5 fields (min hour mday month wday) or 6 (sec first), or @daily etc.;\n"
       "             or key=value: secs= mins= hrs= mday= month= wday= (0=mon..6=sun) times=\n"
       "             (key=value defaults: secs=0 mins=0 hrs=3)\n"
@@ -123,7 +124,8 @@ int main(int argc, char** argv) {
   } else if ((iana = aiopi::cron::IanaZone::locate(tz_name))) {
     zone = &*iana;
   } else {
-    std::fprintf(stderr, "aiopi-cron: unknown time zone '%.*s'\n", static_cast<int>(tz_name.size()), tz_name.data());
+    std::fprintf(stderr, "aiopi-cron: unknown time zone '%.*s'\n", static_cast<int>(tz_name.size()),
+                 tz_name.data());
     return kExitUsage;
   }
 

@@ -16,13 +16,20 @@ enum class Style : std::uint8_t { kNumber, kMonth, kWeekday };
 
 void put_value(detail::TextWriter& w, int v, Style style) noexcept {
   switch (style) {
-    case Style::kMonth: w.put(kMonthNames[v]); break;
-    case Style::kWeekday: w.put(kDayNames[v]); break;
-    case Style::kNumber: w.put_int(v); break;
+    case Style::kMonth:
+      w.put(kMonthNames[v]);
+      break;
+    case Style::kWeekday:
+      w.put(kDayNames[v]);
+      break;
+    case Style::kNumber:
+      w.put_int(v);
+      break;
   }
 }
 
-/// Writes the members of bits (values lo..hi) compactly: "*", "*/s", "a-b/s", or runs "a-b" and single values.
+/// Writes the members of bits (values lo..hi) compactly: "*", "*/s", "a-b/s", or runs "a-b" and single
+/// values.
 void put_set(detail::TextWriter& w, std::uint64_t bits, int lo, int hi, Style style) noexcept {
   const std::uint64_t all = (((std::uint64_t{1} << (hi - lo + 1)) - 1) << lo);
   if (bits == all) {
@@ -42,7 +49,8 @@ void put_set(detail::TextWriter& w, std::uint64_t bits, int lo, int hi, Style st
   if (style == Style::kNumber && count >= 3) {
     const int step = members[1] - members[0];
     bool progression = step > 1;
-    for (int i = 2; progression && i < count; ++i) progression = members[i] - members[i - 1] == step;
+    for (int i = 2; progression && i < count; ++i)
+      progression = members[i] - members[i - 1] == step;
     if (progression) {
       if (members[0] == lo && members[count - 1] + step > hi) {
         w.put("*/");
@@ -59,7 +67,8 @@ void put_set(detail::TextWriter& w, std::uint64_t bits, int lo, int hi, Style st
   bool first = true;
   for (int i = 0; i < count;) {
     int j = i;
-    while (j + 1 < count && members[j + 1] == members[j] + 1) ++j;
+    while (j + 1 < count && members[j + 1] == members[j] + 1)
+      ++j;
     const auto put_one = [&](int v) {
       if (!first) w.put(',');
       first = false;
@@ -70,7 +79,8 @@ void put_set(detail::TextWriter& w, std::uint64_t bits, int lo, int hi, Style st
       w.put('-');
       put_value(w, members[j], style);
     } else {
-      for (int k = i; k <= j; ++k) put_one(members[k]);
+      for (int k = i; k <= j; ++k)
+        put_one(members[k]);
     }
     i = j + 1;
   }

@@ -4,9 +4,9 @@ namespace aiopi::cron::detail {
 namespace {
 
 constexpr std::string_view kMonthNames[12][2] = {
-    {"jan", "january"}, {"feb", "february"}, {"mar", "march"},     {"apr", "april"},
-    {"may", "may"},     {"jun", "june"},     {"jul", "july"},      {"aug", "august"},
-    {"sep", "september"}, {"oct", "october"}, {"nov", "november"}, {"dec", "december"},
+    {"jan", "january"},   {"feb", "february"}, {"mar", "march"},    {"apr", "april"},
+    {"may", "may"},       {"jun", "june"},     {"jul", "july"},     {"aug", "august"},
+    {"sep", "september"}, {"oct", "october"},  {"nov", "november"}, {"dec", "december"},
 };
 
 // Monday first, as aiopi numbers weekdays.
@@ -15,8 +15,12 @@ constexpr std::string_view kDayNames[7][2] = {
     {"fri", "friday"}, {"sat", "saturday"}, {"sun", "sunday"},
 };
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_alpha(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 struct Atom {
   int value;
@@ -96,7 +100,8 @@ class FieldParser {
       if (!ranged) last = def_.star_hi;  // "a/s" = from a to the end of the field
     }
     if (!at_end() && peek() != ',') return fail(pos_, 1, "unexpected character");
-    for (int v = first; v <= last; v += step) value.bits |= std::uint64_t{1} << v;
+    for (int v = first; v <= last; v += step)
+      value.bits |= std::uint64_t{1} << v;
     return true;
   }
 
@@ -115,8 +120,9 @@ class FieldParser {
       return true;
     }
     if (is_alpha(peek())) {
-      while (!at_end() && is_alpha(peek())) ++pos_;
-      const std::string_view word = text_.substr(start, pos_ - start);
+      while (!at_end() && is_alpha(peek()))
+        ++pos_;
+      const std::string_view word{text_.data() + start, pos_ - start};
       switch (def_.names) {
         case Names::kNone:
           return fail(start, word.size(), "expected a number or '*'");

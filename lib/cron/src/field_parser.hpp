@@ -22,7 +22,7 @@ struct FieldDef {
   int hi;                 // largest accepted number
   int star_hi;            // where `*` (and `a/s`) ends: hi, except 6 for the cron weekday (7 repeats 0)
   Names names;
-  bool question_mark;               // `?` means `*` (cron day fields)
+  bool question_mark;              // `?` means `*` (cron day fields)
   std::string_view range_message;  // e.g. "value out of range 0-59"
 };
 
@@ -40,8 +40,12 @@ constexpr std::uint64_t cron_weekdays_to_seed(std::uint64_t cron_bits) noexcept 
   return ((cron_bits >> 1) & 0x3FU) | (sunday << 6);
 }
 
-constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-constexpr char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+constexpr char to_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 /// Case-insensitive comparison.
 constexpr bool equals_folded(std::string_view a, std::string_view b) noexcept {

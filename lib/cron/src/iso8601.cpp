@@ -5,7 +5,9 @@
 namespace aiopi::cron {
 namespace {
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 class IsoParser {
  public:
@@ -22,7 +24,8 @@ class IsoParser {
     if (!literal('-') || !number(2, month, "expected a 2-digit month")) return error_;
     if (month < 1 || month > 12) return fail(pos_ - 2, 2, "month out of range 01-12");
     if (!literal('-') || !number(2, day, "expected a 2-digit day")) return error_;
-    if (day < 1 || day > days_in_month(year, month)) return fail(pos_ - 2, 2, "day does not exist in that month");
+    if (day < 1 || day > days_in_month(year, month))
+      return fail(pos_ - 2, 2, "day does not exist in that month");
     IsoDateTime result;
     if (pos_ < text_.size() && (text_[pos_] == 'T' || text_[pos_] == 't' || text_[pos_] == ' ')) {
       ++pos_;
@@ -120,7 +123,8 @@ std::size_t format_iso8601(Instant t, std::chrono::seconds offset, std::span<cha
   }
   const std::size_t length = w.finish();
   if (length > kIso8601MaxLength || out.size() < length) return 0;
-  for (std::size_t i = 0; i < length; ++i) out[i] = buffer[i];
+  for (std::size_t i = 0; i < length; ++i)
+    out[i] = buffer[i];
   if (out.size() > length) out[length] = '\0';
   return length;
 }
@@ -129,6 +133,8 @@ std::size_t format_iso8601(Instant t, const TimeZone& zone, std::span<char> out)
   return format_iso8601(t, zone.offset_at(t).offset, out);
 }
 
-Result<IsoDateTime> parse_iso8601(std::string_view text) noexcept { return IsoParser(text).run(); }
+Result<IsoDateTime> parse_iso8601(std::string_view text) noexcept {
+  return IsoParser(text).run();
+}
 
 }  // namespace aiopi::cron

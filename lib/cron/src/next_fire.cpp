@@ -8,11 +8,12 @@ namespace {
 /// Longest clock set-back any zone has had (the real maximum is 2 hours); bounds a cheap check.
 constexpr std::chrono::seconds kLongestRepeat{24 * 3600};
 
-}  // namespace
-
-std::optional<LocalSeconds> next_local_match(const Spec& spec, LocalSeconds from, std::int64_t last_year) noexcept {
-  if (!can_ever_fire(spec)) return std::nullopt;
+/// next_local_match without the can_ever_fire() check (the caller has done it), searching up to the end of
+/// the year `years_ahead` after the year of `from`.
+std::optional<LocalSeconds> find_local(const Spec& spec, LocalSeconds from,
+                                       std::int64_t years_ahead) noexcept {
   const CivilTime start = civil_from_seconds(from.time_since_epoch().count());
+  const std::int64_t last_year = start.year + years_ahead;
   std::int64_t year = start.year;
   int month = start.month;
   int day = start.day;  // may run to 32: "past the end of the month"
@@ -89,13 +90,22 @@ std::optional<LocalSeconds> next_local_match(const Spec& spec, LocalSeconds from
   }
 }
 
+}  // namespace
+
+std::optional<LocalSeconds> next_local_match(const Spec& spec, LocalSeconds from,
+                                             std::int64_t last_year) noexcept {
+  if (!can_ever_fire(spec)) return std::nullopt;
+  return find_local(spec, from, last_year - civil_from_seconds(from.time_since_epoch().count()).year);
+}
+
 std::optional<Instant> next_fire(const Spec& spec, Instant after, const TimeZone& zone) noexcept {
   if (after < kEarliestSupported || after > kLatestSupported || !can_ever_fire(spec)) return std::nullopt;
 
   const UtcOffsetInfo now = zone.offset_at(after);
   LocalSeconds from{after.time_since_epoch() + now.offset + std::chrono::seconds{1}};
   // In the second pass of a repeated hour (clocks went back at now.begin and `after` is less than the
-  // set-back past it) every local time up to the end of the repetition already fired on its first pass.
+  // set-back past it) every local time up to the end of the repetition already fired on its first pass:
+  // start the search where the repetition ends instead of rejecting its matches one by one below.
   if (after - now.begin < kLongestRepeat) {
     const auto before = zone.offset_at(now.begin - std::chrono::seconds{1}).offset;
     const auto repeat = before - now.offset;
@@ -104,19 +114,21 @@ std::optional<Instant> next_fire(const Spec& spec, Instant after, const TimeZone
     }
   }
 
-  const std::int64_t last_year = civil_from_seconds(from.time_since_epoch().count()).year + kSearchHorizonYears;
   for (;;) {
-    const auto local = next_local_match(spec, from, last_year);
+    const auto local = find_local(spec, from, kSearchHorizonYears);
     if (!local) return std::nullopt;
     // Gap: `first` is the transition instant; ambiguous: `first` is the first occurrence.
     const Instant t = zone.from_local(*local).first;
+    if (t > kLatestSupported) return std::nullopt;
     if (t > after) return t;
-    // Only reachable with a zone whose from_local and offset_at disagree; keep going rather than loop.
+    // A first occurrence at or before `after`. Not reached for consistent zones thanks to the jump above;
+    // kept so that correctness never depends on it.
     from = *local + std::chrono::seconds{1};
   }
 }
 
-std::size_t next_fires(const Spec& spec, Instant after, const TimeZone& zone, std::span<Instant> out) noexcept {
+std::size_t next_fires(const Spec& spec, Instant after, const TimeZone& zone,
+                       std::span<Instant> out) noexcept {
   std::size_t limit = out.size();
   if (spec.times != 0 && spec.times < limit) limit = spec.times;
   std::size_t n = 0;

@@ -34,12 +34,24 @@ constexpr FieldDef kSeedFields[kFieldCount] = {
 
 void store(Spec& spec, int field, std::uint64_t bits) noexcept {
   switch (field) {
-    case kSecs: spec.secs = SecondSet::from_bits(bits); break;
-    case kMins: spec.mins = MinuteSet::from_bits(bits); break;
-    case kHrs: spec.hrs = HourSet::from_bits(bits); break;
-    case kMday: spec.mday = MonthDaySet::from_bits(bits); break;
-    case kMonth: spec.month = MonthSet::from_bits(bits); break;
-    default: spec.wday = WeekdaySet::from_bits(bits); break;
+    case kSecs:
+      spec.secs = SecondSet::from_bits(bits);
+      break;
+    case kMins:
+      spec.mins = MinuteSet::from_bits(bits);
+      break;
+    case kHrs:
+      spec.hrs = HourSet::from_bits(bits);
+      break;
+    case kMday:
+      spec.mday = MonthDaySet::from_bits(bits);
+      break;
+    case kMonth:
+      spec.month = MonthSet::from_bits(bits);
+      break;
+    default:
+      spec.wday = WeekdaySet::from_bits(bits);
+      break;
   }
 }
 
@@ -50,7 +62,8 @@ struct Token {
 };
 
 /// Rejects specs that can never fire (a day of month that no selected month has), pointing at `where`.
-bool check_possible(const Spec& spec, const Token& where, std::string_view field, ParseError& error) noexcept {
+bool check_possible(const Spec& spec, const Token& where, std::string_view field,
+                    ParseError& error) noexcept {
   if (can_ever_fire(spec)) return true;
   error = ParseError{field, where.offset, where.text.empty() ? 1 : where.text.size(),
                      "never fires: no selected month has this day of month"};
@@ -74,19 +87,24 @@ Result<Spec> parse_cron(std::string_view text) noexcept {
   std::size_t count = 0;
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && detail::is_space(text[i])) ++i;
+    while (i < text.size() && detail::is_space(text[i]))
+      ++i;
     if (i >= text.size()) break;
     const std::size_t start = i;
-    while (i < text.size() && !detail::is_space(text[i])) ++i;
-    if (count < kFieldCount + 1) tokens[count] = Token{start, text.substr(start, i - start)};
+    while (i < text.size() && !detail::is_space(text[i]))
+      ++i;
+    if (count < kFieldCount + 1)
+      tokens[count] = Token{start, std::string_view{text.data() + start, i - start}};
     ++count;
   }
   if (count == 0) return ParseError{"spec", 0, 1, "empty schedule"};
 
   if (tokens[0].text.front() == '@') {
-    if (count > 1) return ParseError{"spec", tokens[1].offset, tokens[1].text.size(), "unexpected text after the macro"};
+    if (count > 1)
+      return ParseError{"spec", tokens[1].offset, tokens[1].text.size(), "unexpected text after the macro"};
     if (detail::equals_folded(tokens[0].text, "@reboot")) {
-      return ParseError{"spec", tokens[0].offset, tokens[0].text.size(), "@reboot is not a calendar schedule"};
+      return ParseError{"spec", tokens[0].offset, tokens[0].text.size(),
+                        "@reboot is not a calendar schedule"};
     }
     for (const Macro& m : kMacros) {
       if (detail::equals_folded(tokens[0].text, m.name)) return parse_cron(m.expansion);
@@ -138,13 +156,15 @@ Result<Spec> parse_keyvalue(std::string_view text) noexcept {
   std::size_t i = 0;
   std::size_t pairs = 0;
   const auto skip_space = [&] {
-    while (i < text.size() && detail::is_space(text[i])) ++i;
+    while (i < text.size() && detail::is_space(text[i]))
+      ++i;
   };
   skip_space();
   while (i < text.size()) {
     const std::size_t key_start = i;
-    while (i < text.size() && !detail::is_space(text[i]) && text[i] != '=') ++i;
-    const std::string_view key = text.substr(key_start, i - key_start);
+    while (i < text.size() && !detail::is_space(text[i]) && text[i] != '=')
+      ++i;
+    const std::string_view key{text.data() + key_start, i - key_start};
     if (key.empty()) return ParseError{"spec", key_start, 1, "expected a key before '='"};
     int field = -1;
     for (int k = 0; k <= kTimes; ++k) {
@@ -160,8 +180,9 @@ Result<Spec> parse_keyvalue(std::string_view text) noexcept {
     ++i;
     skip_space();
     const std::size_t value_start = i;
-    while (i < text.size() && !detail::is_space(text[i])) ++i;
-    const std::string_view value = text.substr(value_start, i - value_start);
+    while (i < text.size() && !detail::is_space(text[i]))
+      ++i;
+    const std::string_view value{text.data() + value_start, i - value_start};
     if (value.empty()) return ParseError{name, value_start, 1, "missing value after '='"};
     if (seen[field]) return ParseError{name, key_start, key.size(), "key given twice"};
     seen[field] = true;
@@ -177,7 +198,8 @@ Result<Spec> parse_keyvalue(std::string_view text) noexcept {
         if (n > 0xFFFFFFFFU) return ParseError{name, value_start, value.size(), "times is too large"};
       }
       if (n == 0) {
-        return ParseError{name, value_start, value.size(), "times must be at least 1 (leave it out for no limit)"};
+        return ParseError{name, value_start, value.size(),
+                          "times must be at least 1 (leave it out for no limit)"};
       }
       spec.times = static_cast<std::uint32_t>(n);
     } else {

@@ -22,9 +22,11 @@ std::size_t format_caret(const ParseError& error, std::string_view text, std::sp
   detail::TextWriter w(out);
   w.put(text);
   w.put('\n');
-  for (std::size_t i = 0; i < error.offset; ++i) w.put(i < text.size() && text[i] == '\t' ? '\t' : ' ');
+  for (std::size_t i = 0; i < error.offset; ++i)
+    w.put(i < text.size() && text[i] == '\t' ? '\t' : ' ');
   const std::size_t length = error.length == 0 ? 1 : error.length;
-  for (std::size_t i = 0; i < length; ++i) w.put('^');
+  for (std::size_t i = 0; i < length; ++i)
+    w.put('^');
   w.put('\n');
   return w.finish();
 }

@@ -17,7 +17,8 @@ class TextWriter {
     ++length_;
   }
   void put(std::string_view text) noexcept {
-    for (const char c : text) put(c);
+    for (const char c : text)
+      put(c);
   }
   /// Decimal, at least `width` digits (zero padded), '-' for negatives.
   void put_int(std::int64_t value, int width = 1) noexcept {
@@ -30,8 +31,10 @@ class TextWriter {
       digits[n++] = static_cast<char>('0' + magnitude % 10);
       magnitude /= 10;
     } while (magnitude != 0);
-    for (int i = n; i < width; ++i) put('0');
-    while (n > 0) put(digits[--n]);
+    for (int i = n; i < width; ++i)
+      put('0');
+    while (n > 0)
+      put(digits[--n]);
   }
   /// NUL-terminates (truncating if needed) and returns the full length the text would have.
   std::size_t finish() noexcept {

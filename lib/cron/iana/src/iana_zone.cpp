@@ -50,7 +50,9 @@ std::string_view IanaZone::database_version() noexcept {
   }
 }
 
-std::string_view IanaZone::name() const noexcept { return zone_->name(); }
+std::string_view IanaZone::name() const noexcept {
+  return zone_->name();
+}
 
 UtcOffsetInfo IanaZone::offset_at(Instant t) const noexcept {
   try {

@@ -31,7 +31,9 @@ constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
   const std::int64_t q = a / b;
   return (a % b < 0) ? q - 1 : q;
 }
-constexpr std::int64_t floor_mod(std::int64_t a, std::int64_t b) noexcept { return a - floor_div(a, b) * b; }
+constexpr std::int64_t floor_mod(std::int64_t a, std::int64_t b) noexcept {
+  return a - floor_div(a, b) * b;
+}
 }  // namespace detail
 
 constexpr bool is_leap_year(std::int64_t year) noexcept {
@@ -51,8 +53,8 @@ constexpr int days_in_month(std::int64_t year, int month) noexcept {
 constexpr std::int64_t days_from_civil(std::int64_t year, int month, int day) noexcept {
   const std::int64_t y = month <= 2 ? year - 1 : year;
   const std::int64_t cycle = detail::floor_div(y, 400);
-  const std::int64_t year_of_cycle = y - cycle * 400;                     // 0..399
-  const std::int64_t month_from_march = month > 2 ? month - 3 : month + 9;  // 0 = March .. 11 = February
+  const std::int64_t year_of_cycle = y - cycle * 400;                           // 0..399
+  const std::int64_t month_from_march = month > 2 ? month - 3 : month + 9;      // 0 = March .. 11 = February
   const std::int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;  // 0..365 from 1 March
   const std::int64_t day_of_cycle =
       year_of_cycle * 365 + year_of_cycle / 4 - year_of_cycle / 100 + day_of_year;  // 0..146096
@@ -98,9 +100,12 @@ constexpr CivilTime civil_from_seconds(std::int64_t seconds) noexcept {
   const std::int64_t days = detail::floor_div(seconds, kSecondsPerDay);
   const auto of_day = static_cast<std::int32_t>(seconds - days * kSecondsPerDay);
   const CivilDate date = civil_from_days(days);
-  return CivilTime{static_cast<std::int32_t>(date.year), date.month, date.day,
-                   of_day / 3600,                     //
-                   (of_day / 60) % 60, of_day % 60};  //
+  return CivilTime{static_cast<std::int32_t>(date.year),
+                   date.month,
+                   date.day,
+                   of_day / 3600,  //
+                   (of_day / 60) % 60,
+                   of_day % 60};  //
 }
 
 }  // namespace aiopi::cron

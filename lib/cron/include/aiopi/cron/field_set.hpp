@@ -46,7 +46,8 @@ class FieldSet {
   /// Adds first, first+step, ... up to and including last (clipped to Lo..Hi). step must be >= 1.
   constexpr void add_range(int first, int last, int step = 1) noexcept {
     if (step < 1) return;
-    for (int v = first < Lo ? Lo : first; v <= last && v <= Hi; v += step) bits_ |= std::uint64_t{1} << v;
+    for (int v = first < Lo ? Lo : first; v <= last && v <= Hi; v += step)
+      bits_ |= std::uint64_t{1} << v;
   }
 
   constexpr bool contains(int value) const noexcept {

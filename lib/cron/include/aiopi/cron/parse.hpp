@@ -15,9 +15,9 @@
 
 namespace aiopi::cron {
 
-/// Classic cron (5 fields) or cron with seconds (6 fields). Day of week 0-7, 0 and 7 = Sunday, names sun..sat.
-/// Day of month and day of week combine with OR when both are restricted (neither contains `*` or `?`),
-/// otherwise with AND (DayRule). `times` is left 0 (unlimited).
+/// Classic cron (5 fields) or cron with seconds (6 fields). Day of week 0-7, 0 and 7 = Sunday, names
+/// sun..sat. Day of month and day of week combine with OR when both are restricted (neither contains `*` or
+/// `?`), otherwise with AND (DayRule). `times` is left 0 (unlimited).
 Result<Spec> parse_cron(std::string_view text) noexcept;
 
 /// The seed's keywords: secs, mins, hrs, mday, month, wday (0 = Monday .. 6 = Sunday, names mon..sun) and

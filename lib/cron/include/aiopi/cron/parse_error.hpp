@@ -11,7 +11,8 @@ struct ParseError {
   /// The field the error is in: "secs", "mins", "hrs", "mday", "month", "wday", "times", or "spec" when the
   /// problem is the text as a whole (wrong number of fields, unknown key, empty text), "time" for ISO 8601.
   std::string_view field;
-  /// 0-based offset of the first offending character in the parsed text (== text.size() for "ends too early").
+  /// 0-based offset of the first offending character in the parsed text (== text.size() for "ends too
+  /// early").
   std::size_t offset = 0;
   /// Number of offending characters (>= 1), for underlining.
   std::size_t length = 1;

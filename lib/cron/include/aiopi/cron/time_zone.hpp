@@ -41,10 +41,12 @@ struct LocalMapping {
 
 /// A time zone: UTC offsets over time. Implementations must be consistent: offset_at(t).offset is constant on
 /// [begin, end), and from_local agrees with offset_at. Calls must not allocate or throw.
+///
+/// Zones are used by reference and owned by their concrete type (FixedOffsetZone, IanaZone, ...): the
+/// destructor is protected and non-virtual, so implementations stay trivially destructible (a static UTC
+/// zone needs no exit-time destructor on the MCU) and a zone cannot be deleted through this interface.
 class TimeZone {
  public:
-  virtual ~TimeZone() = default;
-
   /// A display name: "UTC", "+05:45", "Europe/London".
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
   /// The offset in force at `t` and its period.
@@ -65,6 +67,7 @@ class TimeZone {
   TimeZone() = default;
   TimeZone(const TimeZone&) = default;
   TimeZone& operator=(const TimeZone&) = default;
+  ~TimeZone() = default;
 };
 
 /// Local civil fields at an instant plus the offset in force.

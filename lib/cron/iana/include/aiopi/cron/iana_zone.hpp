@@ -1,5 +1,5 @@
-// IANA time zones ("Europe/London", "Australia/Lord_Howe", links such as "US/Eastern") from the OS tz database,
-// through howardhinnant-date. Host only (target aiopi_cron_tz); this header does not include date.
+// IANA time zones ("Europe/London", "Australia/Lord_Howe", links such as "US/Eastern") from the OS tz
+// database, through howardhinnant-date. Host only (target aiopi_cron_tz); this header does not include date.
 #pragma once
 
 #include <optional>
@@ -13,10 +13,11 @@ class time_zone;
 
 namespace aiopi::cron {
 
-/// A zone of the OS database. Cheap to copy (a pointer into the process-wide database, which lives until exit).
+/// A zone of the OS database. Cheap to copy (a pointer into the process-wide database, which lives until
+/// exit).
 ///
-/// Limitation inherited from date's USE_OS_TZDB reader: it uses the transitions listed in the zoneinfo files and
-/// not their POSIX-TZ footer, so with Debian's "fat" files DST rules are exact up to 2037; after the last
+/// Limitation inherited from date's USE_OS_TZDB reader: it uses the transitions listed in the zoneinfo files
+/// and not their POSIX-TZ footer, so with Debian's "fat" files DST rules are exact up to 2037; after the last
 /// listed transition a zone keeps its last offset (usually standard time).
 class IanaZone final : public TimeZone {
  public:
