@@ -218,7 +218,7 @@ void Loop::run_until(TaskBase* stop_task) {
     if (ready_head_ == nullptr) {
       if (!timers_.empty()) timers_.expire(backend_.now());
       if (ready_head_ == nullptr) {
-        const TimePoint deadline = timers_.next_deadline();
+        const TimePoint deadline = timers_.wake_deadline();
         if (deadline == TimePoint::max() && inbox_.load(std::memory_order_acquire) == nullptr &&
             external_sources_.load(std::memory_order_relaxed) == 0 && backend_.idle_is_deadlock()) {
           usage_error(

@@ -6,7 +6,7 @@
 namespace aiopi {
 
 TimerNode::~TimerNode() {
-  if (armed() && queue_ != nullptr) queue_->cancel(*this);
+  if (armed()) queue()->cancel(*this);
 }
 
 int TimerQueue::bucket_of(std::int64_t deadline) const noexcept {
@@ -28,7 +28,7 @@ void TimerQueue::insert(TimerNode& node) noexcept {
 void TimerQueue::arm(TimerNode& node, TimePoint deadline) noexcept {
   if (node.armed()) cancel(node);
   node.deadline_ = deadline.time_since_epoch().count();
-  node.queue_ = this;
+  node.queue_bits_ = reinterpret_cast<std::uintptr_t>(this);
   insert(node);
   if (count_ == 0) {
     cached_min_ = node.deadline_;
@@ -51,8 +51,8 @@ void TimerQueue::note_removed(TimerNode& node) noexcept {
 void TimerQueue::cancel(TimerNode& node) noexcept {
   if (!node.armed()) return;
   node.unlink();
-  if (node.firing_) {
-    node.firing_ = false;  // already counted out by expire(); it just will not fire now
+  if (node.firing()) {
+    node.set_firing(false);  // already counted out by expire(); it just will not fire now
     return;
   }
   note_removed(node);
@@ -77,49 +77,50 @@ TimePoint TimerQueue::next_deadline() noexcept {
   return TimePoint(Duration(cached_min_));
 }
 
-TimerNode* TimerQueue::sort_by_deadline(TimerNode* chain) noexcept {
-  // Stable bottom-up merge sort over the singly linked chain: O(n log n), no allocation.
-  if (chain == nullptr || chain->expired_next_ == nullptr) return chain;
-  std::size_t n = 0;
-  for (TimerNode* p = chain; p != nullptr; p = p->expired_next_)
-    ++n;
-  for (std::size_t width = 1; width < n; width *= 2) {
-    TimerNode* result = nullptr;
-    TimerNode** tail = &result;
-    TimerNode* rest = chain;
-    while (rest != nullptr) {
-      TimerNode* left = rest;
-      TimerNode* p = left;
-      for (std::size_t i = 1; i < width && p->expired_next_ != nullptr; ++i)
-        p = p->expired_next_;
-      TimerNode* right = p->expired_next_;
-      p->expired_next_ = nullptr;
-      p = right;
-      for (std::size_t i = 1; i < width && p != nullptr && p->expired_next_ != nullptr; ++i)
-        p = p->expired_next_;
-      if (p != nullptr) {
-        rest = p->expired_next_;
-        p->expired_next_ = nullptr;
-      } else {
-        rest = nullptr;
-      }
-      while (left != nullptr && right != nullptr) {
-        if (right->deadline_ < left->deadline_) {
-          *tail = right;
-          right = right->expired_next_;
-        } else {
-          *tail = left;
-          left = left->expired_next_;
-        }
-        tail = &(*tail)->expired_next_;
-      }
-      *tail = left != nullptr ? left : right;
-      while (*tail != nullptr)
-        tail = &(*tail)->expired_next_;
+void TimerQueue::sort_by_deadline(Bucket& list, std::size_t n) noexcept {
+  // Stable merge sort of an intrusive list: no allocation, recursion depth log2(n). Batches are usually
+  // sorted already (equal deadlines), which one pass detects.
+  if (n < 2) return;
+  bool sorted = true;
+  std::int64_t prev = list.front().deadline_;
+  for (TimerNode& t : list) {
+    if (t.deadline_ < prev) {
+      sorted = false;
+      break;
     }
-    chain = result;
+    prev = t.deadline_;
   }
-  return chain;
+  if (sorted) return;
+  Bucket left;
+  const std::size_t left_n = n / 2;
+  for (std::size_t i = 0; i < left_n; ++i)
+    left.push_back(list.pop_front());
+  Bucket right;
+  right.splice_back(list);
+  sort_by_deadline(left, left_n);
+  sort_by_deadline(right, n - left_n);
+  while (!left.empty() && !right.empty()) {
+    list.push_back(right.front().deadline_ < left.front().deadline_ ? right.pop_front() : left.pop_front());
+  }
+  list.splice_back(left);
+  list.splice_back(right);
+}
+
+TimePoint TimerQueue::wake_deadline() noexcept {
+  if (count_ == 0 || min_valid_ || !due_.empty()) return next_deadline();
+  constexpr std::size_t kScanLimit = 8;
+  const int b = std::countr_zero(non_empty_);
+  std::size_t n = 0;
+  for (TimerNode& t : buckets_[b]) {
+    (void)t;
+    if (++n > kScanLimit) {
+      // Every deadline in bucket b agrees with last_ above bit b and has bit b set.
+      const auto last = static_cast<std::uint64_t>(last_);
+      const std::uint64_t high = b == 63 ? 0 : (last >> (b + 1)) << (b + 1);
+      return TimePoint(Duration(static_cast<std::int64_t>(high | (std::uint64_t{1} << b))));
+    }
+  }
+  return next_deadline();
 }
 
 std::size_t TimerQueue::expire(TimePoint now_tp) noexcept {
@@ -130,14 +131,11 @@ std::size_t TimerQueue::expire(TimePoint now_tp) noexcept {
   }
   if (min_valid_ && cached_min_ > now) return 0;  // nothing due: the common case costs one compare
 
-  TimerNode* chain = nullptr;
-  TimerNode** tail = &chain;
   std::size_t fired = 0;
   auto take = [&](TimerNode& n) {
     n.unlink();
-    n.expired_next_ = nullptr;
-    *tail = &n;
-    tail = &n.expired_next_;
+    n.set_firing(true);
+    firing_.push_back(n);
     ++fired;
   };
 
@@ -177,17 +175,11 @@ std::size_t TimerQueue::expire(TimePoint now_tp) noexcept {
   count_ -= fired;
   if (fired != 0) min_valid_ = false;
 
-  // Park the sorted batch in firing_ so a callback that cancels a later node of the batch still stops it.
-  for (TimerNode* n = sort_by_deadline(chain); n != nullptr;) {
-    TimerNode* next = n->expired_next_;
-    n->expired_next_ = nullptr;
-    n->firing_ = true;
-    firing_.push_back(*n);
-    n = next;
-  }
+  // The batch waits in firing_ so that a callback cancelling a later node of the batch still stops it.
+  sort_by_deadline(firing_, fired);
   while (!firing_.empty()) {
     TimerNode& n = firing_.pop_front();
-    n.firing_ = false;
+    n.set_firing(false);
     if (n.fire_ != nullptr) n.fire_(n);
   }
   return fired;

@@ -102,6 +102,32 @@ TEST(TimerQueue, CallbackCancellingALaterNodeOfTheSameBatchStopsIt) {
   EXPECT_TRUE(q.empty());
 }
 
+TEST(TimerQueue, WakeDeadlineBoundsALargeBucketAndConverges) {
+  TimerQueue q;
+  std::vector<int> log;
+  std::vector<std::unique_ptr<Probe>> nodes;
+  // 100 timers between 1,000,000 and 1,000,099 us: one large bucket.
+  for (int i = 0; i < 100; ++i) {
+    nodes.push_back(std::make_unique<Probe>());
+    nodes.back()->id = i;
+    nodes.back()->log = &log;
+    q.arm(*nodes.back(), at(1'000'000 + (i * 37) % 100));
+  }
+  q.expire(at(1));  // drop the cached minimum, as after any expiry
+  int wakes = 0;
+  while (!q.empty()) {
+    const TimePoint w = q.wake_deadline();
+    ASSERT_LE(w, at(1'000'000 + 99));
+    q.expire(w);
+    ++wakes;
+    ASSERT_LT(wakes, 200) << "wake-ups must converge";
+  }
+  EXPECT_EQ(log.size(), 100u);
+  for (std::size_t i = 1; i < log.size(); ++i) {
+    EXPECT_LE((log[i - 1] * 37) % 100, (log[i] * 37) % 100) << "fired out of deadline order";
+  }
+}
+
 // Random arm/cancel/expire against a sorted reference: the log-bucket set must agree on order and next
 // deadline.
 TEST(TimerQueue, MatchesAReferenceModelUnderRandomOperations) {
@@ -152,6 +178,8 @@ TEST(TimerQueue, MatchesAReferenceModelUnderRandomOperations) {
       }
     }
     ASSERT_EQ(q.size(), armed);
+    // The wake-up hint may be earlier than the earliest deadline (a bucket's bound), never later.
+    ASSERT_LE(q.wake_deadline(), armed == 0 ? TimePoint::max() : at(best)) << "step " << step;
     if (armed == 0) {
       ASSERT_EQ(q.next_deadline(), TimePoint::max());
     } else {

@@ -83,10 +83,11 @@ class Outcome {
     if (kind_ != OutcomeKind::value) usage_error("Outcome::value(): the task has no result");
   }
 
-  std::optional<value_type> value_;
+  // Pointer-sized member first, then the small ones: Outcome<void> packs into two words.
 #if AIOPI_HAS_EXCEPTIONS
   std::exception_ptr error_;
 #endif
+  std::optional<value_type> value_;
   OutcomeKind kind_ = OutcomeKind::pending;
 };
 

@@ -16,7 +16,9 @@ class SleepAwaiter : private TimerNode {
  public:
   enum class Mode : std::uint8_t { yield, relative, absolute };
   SleepAwaiter(Mode mode, Duration delay, TimePoint when) noexcept
-      : TimerNode(&SleepAwaiter::fire), delay_(delay), when_(when), mode_(mode) {}
+      : TimerNode(&SleepAwaiter::fire),
+        time_us_(mode == Mode::absolute ? when.time_since_epoch().count() : delay.count()),
+        mode_(mode) {}
 
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h) {
@@ -26,7 +28,8 @@ class SleepAwaiter : private TimerNode {
       loop.make_ready(*task_);  // to the back of the ready queue: every task already ready runs first
       return;
     }
-    const TimePoint deadline = mode_ == Mode::relative ? loop.deadline_after(delay_) : when_;
+    const TimePoint deadline =
+        mode_ == Mode::relative ? loop.deadline_after(Duration(time_us_)) : TimePoint(Duration(time_us_));
     loop.arm(*this, deadline);
   }
   void await_resume() const noexcept {}
@@ -38,8 +41,7 @@ class SleepAwaiter : private TimerNode {
   }
 
   TaskBase* task_ = nullptr;
-  Duration delay_;
-  TimePoint when_;
+  std::int64_t time_us_;  // the delay (relative) or the deadline (absolute): one word, it is in every sleeper
   Mode mode_;
 };
 

@@ -6,6 +6,7 @@
 // to a lower bucket at most 64 times in its life. Nothing here allocates.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "aiopi/intrusive_list.hpp"
@@ -33,11 +34,18 @@ class TimerNode : public ListHook<TimerTag> {
 
  private:
   friend class TimerQueue;
+  // The queue the node was armed on, with bit 0 set while the node sits in the batch being fired (cancelling
+  // it then still prevents the call). One word instead of a pointer and a flag: timers live in every sleeping
+  // frame, so their size is the size of a sleeper.
+  TimerQueue* queue() const noexcept {
+    return reinterpret_cast<TimerQueue*>(queue_bits_ & ~std::uintptr_t{1});
+  }
+  bool firing() const noexcept { return (queue_bits_ & 1u) != 0; }
+  void set_firing(bool on) noexcept { queue_bits_ = (queue_bits_ & ~std::uintptr_t{1}) | (on ? 1u : 0u); }
+
   std::int64_t deadline_ = 0;
   FireFn fire_;
-  TimerQueue* queue_ = nullptr;
-  TimerNode* expired_next_ = nullptr;  // chains the nodes of one expiry batch while they are sorted
-  bool firing_ = false;                // in the batch being fired: cancelling it still prevents the call
+  std::uintptr_t queue_bits_ = 0;
 };
 
 class TimerQueue {
@@ -58,6 +66,11 @@ class TimerQueue {
   /// The earliest armed deadline, or TimePoint::max() when none is armed.
   TimePoint next_deadline() noexcept;
 
+  /// When the loop should wake next: the earliest deadline, or — when finding it would mean walking a large
+  /// bucket — that bucket's lower bound, which is never later than any timer in it. Waking at the bound
+  /// re-buckets the timers there into smaller buckets, so the walk is never paid in one go.
+  TimePoint wake_deadline() noexcept;
+
   /// Fires every timer whose deadline is <= now, in deadline order (equal deadlines in arming order).
   /// Timers armed by the callbacks fire at the next call at the earliest. Returns how many fired.
   std::size_t expire(TimePoint now) noexcept;
@@ -69,7 +82,7 @@ class TimerQueue {
   int bucket_of(std::int64_t deadline) const noexcept;
   void insert(TimerNode& node) noexcept;
   void note_removed(TimerNode& node) noexcept;
-  static TimerNode* sort_by_deadline(TimerNode* chain) noexcept;
+  static void sort_by_deadline(IntrusiveList<TimerNode, TimerTag>& list, std::size_t n) noexcept;
 
   Bucket firing_;  // sorted batch of expired nodes, fired one by one
   Bucket due_;     // deadline <= last_

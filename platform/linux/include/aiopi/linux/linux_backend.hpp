@@ -55,13 +55,13 @@ class LinuxBackend final : public Backend {
   void on_wall_fd() noexcept;
 
  public:
-
  private:
   int epoll_fd_ = -1;
   int timer_fd_ = -1;
   int event_fd_ = -1;
-  int wall_fd_ = -1;  // CLOCK_REALTIME timerfd armed far ahead with TFD_TIMER_CANCEL_ON_SET
+  int wall_fd_ = -1;            // CLOCK_REALTIME timerfd armed far ahead with TFD_TIMER_CANCEL_ON_SET
   std::int64_t armed_us_ = -1;  // deadline the timerfd is armed for, -1 when disarmed
+  int watches_ = 0;  // fds registered by awaiters; without any, a non-blocking poll has nothing to find
   std::uint64_t wakeups_ = 0;
 };
 
