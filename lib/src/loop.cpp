@@ -6,16 +6,19 @@
 #include "aiopi/task_handle.hpp"
 
 namespace aiopi {
+
+namespace detail {
+#if AIOPI_HOSTED
+thread_local Loop* t_current_loop = nullptr;
+#else
+Loop* t_current_loop = nullptr;
+#endif
+}  // namespace detail
+
 namespace {
 
-#if AIOPI_HOSTED
-thread_local Loop* t_current = nullptr;
-#else
-Loop* t_current = nullptr;
-#endif
-
 Loop*& current_slot() noexcept {
-  return t_current;
+  return detail::t_current_loop;
 }
 
 void default_exception_handler(Loop&, const ExceptionContext& context) {
@@ -72,10 +75,6 @@ Loop::~Loop() {
   current_slot() = previous == this ? nullptr : previous;
 }
 
-Loop* Loop::current() noexcept {
-  return current_slot();
-}
-
 Loop& Loop::get() {
   if (Loop* loop = current_slot()) return *loop;
 #if AIOPI_HOSTED
@@ -87,10 +86,8 @@ Loop& Loop::get() {
   return default_loop;
 }
 
-Loop& Loop::running() {
-  Loop* loop = current_slot();
-  if (loop == nullptr) usage_error("no running event loop: awaitables work only inside tasks");
-  return *loop;
+void Loop::no_running_loop() {
+  usage_error("no running event loop: awaitables work only inside tasks");
 }
 
 void Loop::no_current_task() {
@@ -240,27 +237,10 @@ void Loop::poll_now() noexcept {
   if (!timers_.empty()) timers_.expire(backend_.now());
 }
 
-void Loop::run_batch() {
-  // Only what is ready now runs in this batch: a task that keeps waking itself cannot starve the others.
-  ++stats_.batches;
-  std::size_t n = ready_count_;
-  while (n-- > 0) {
-    Runnable* r = pop_ready();
-    if (r->kind_ == Runnable::Kind::task) {
-      run_task(*static_cast<TaskBase*>(r));
-    } else {
-      run_callback(*static_cast<CallbackBase*>(r));
-    }
-    if (++since_poll_ >= kPollInterval) {
-      since_poll_ = 0;
-      poll_now();
-    }
-    if (stop_now_) return;
-  }
-}
-
-void Loop::run_task(TaskBase& task) {
-  if (task.cancel_requested_) {
+// The hot path of the whole runtime: kept small so that it inlines into run_batch; everything unusual
+// (cancellation, profiling, completion) is a call out of line.
+inline void Loop::run_task(TaskBase& task) {
+  if (task.cancel_requested_) [[unlikely]] {
     unwind(task);
     return;
   }
@@ -268,22 +248,45 @@ void Loop::run_task(TaskBase& task) {
   task.state_ = TaskState::running;
   ++task.run_count_;
   ++stats_.resumes;
-  if (profiling_) {
-    const std::uint64_t start = backend_.profile_ns();
-    task.resume_.resume();
-    const std::uint64_t elapsed = backend_.profile_ns() - start;
-    task.run_time_ns_ += elapsed;
-    const auto elapsed32 = elapsed > 0xffffffffu ? 0xffffffffu : static_cast<std::uint32_t>(elapsed);
-    if (elapsed32 > task.longest_run_ns_) task.longest_run_ns_ = elapsed32;
+  if (profiling_) [[unlikely]] {
+    resume_profiled(task);
   } else {
     task.resume_.resume();
   }
   current_ = nullptr;
-  if (task.root_.done()) {
+  if (task.root_.done()) [[unlikely]] {
     complete(task);
   } else if (task.state_ == TaskState::running) {
     task.state_ = TaskState::waiting;
   }
+}
+
+void Loop::run_batch() {
+  // Only what is ready now runs in this batch: a task that keeps waking itself cannot starve the others.
+  ++stats_.batches;
+  std::size_t n = ready_count_;
+  while (n-- > 0) {
+    Runnable* r = pop_ready();
+    if (r->kind_ == Runnable::Kind::task) [[likely]] {
+      run_task(*static_cast<TaskBase*>(r));
+    } else {
+      run_callback(*static_cast<CallbackBase*>(r));
+    }
+    if (++since_poll_ >= kPollInterval) [[unlikely]] {
+      since_poll_ = 0;
+      poll_now();
+    }
+    if (stop_now_) return;
+  }
+}
+
+void Loop::resume_profiled(TaskBase& task) {
+  const std::uint64_t start = backend_.profile_ns();
+  task.resume_.resume();
+  const std::uint64_t elapsed = backend_.profile_ns() - start;
+  task.run_time_ns_ += elapsed;
+  const auto elapsed32 = elapsed > 0xffffffffu ? 0xffffffffu : static_cast<std::uint32_t>(elapsed);
+  if (elapsed32 > task.longest_run_ns_) task.longest_run_ns_ = elapsed32;
 }
 
 void Loop::run_callback(CallbackBase& cb) {

@@ -5,8 +5,8 @@
 
 namespace aiopi {
 
-TimerNode::~TimerNode() {
-  if (armed()) queue()->cancel(*this);
+void TimerNode::disarm_on_destruction() noexcept {
+  queue()->cancel(*this);
 }
 
 int TimerQueue::bucket_of(std::int64_t deadline) const noexcept {

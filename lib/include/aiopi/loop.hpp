@@ -27,6 +27,16 @@ namespace aiopi {
 
 template <class T = void>
 class TaskHandle;
+class Loop;
+
+namespace detail {
+/// The loop current on this thread (one loop per thread). Declared here so that awaiters read it inline.
+#if AIOPI_HOSTED
+extern thread_local Loop* t_current_loop;
+#else
+extern Loop* t_current_loop;
+#endif
+}  // namespace detail
 
 struct WallTag;
 /// The list hook of a task waiting on the wall clock; `on_change` is called when the clock is stepped.
@@ -71,13 +81,17 @@ class Loop {
   Loop(const Loop&) = delete;
   Loop& operator=(const Loop&) = delete;
 
-  /// The loop running (or made current) on this thread, or null.
-  static Loop* current() noexcept;
+  /// The loop running (or made current) on this thread, or null. Inline: every await reads it.
+  static Loop* current() noexcept { return detail::t_current_loop; }
   /// The current loop; outside any, a per-thread default loop on default_backend() (asyncio's
   /// get_event_loop).
   static Loop& get();
   /// Like current(), but a usage error when no loop is running: for awaitables, which only work inside tasks.
-  static Loop& running();
+  static Loop& running() {
+    Loop* loop = detail::t_current_loop;
+    if (loop == nullptr) no_running_loop();
+    return *loop;
+  }
 
   Backend& backend() noexcept { return backend_; }
   TimePoint now() noexcept { return backend_.now(); }
@@ -178,6 +192,12 @@ class Loop {
     current_->resume_ = h;
     return *current_;
   }
+  /// yield: the current task suspends at `h` and goes straight to the back of the ready queue.
+  void requeue_current(std::coroutine_handle<> h) {
+    TaskBase& task = suspend_current(h);
+    task.state_ = TaskState::ready;
+    push_ready(task);
+  }
   /// Queues a waiting task to run (idempotent; ignores finished tasks).
   void make_ready(TaskBase& task) noexcept {
     if (task.state_ == TaskState::ready || task.state_ == TaskState::done || closing_) return;
@@ -210,12 +230,14 @@ class Loop {
   void run_until(TaskBase* stop_task);
   void run_batch();
   void run_task(TaskBase& task);
+  void resume_profiled(TaskBase& task);
   void run_callback(CallbackBase& cb);
   void complete(TaskBase& task) noexcept;
   void unwind(TaskBase& task) noexcept;
   void finish(TaskBase& task) noexcept;
   void poll_now() noexcept;
   [[noreturn]] static void no_current_task();
+  [[noreturn]] static void no_running_loop();
   CallbackBase* adopt(CallbackBase* cb) noexcept {
     cb->loop_ = this;
     cb->add_ref();  // the loop's reference until it runs or is dropped

@@ -26,7 +26,9 @@ class TimerNode : public ListHook<TimerTag> {
   TimerNode(const TimerNode&) = delete;
   TimerNode& operator=(const TimerNode&) = delete;
   /// A node destroyed while armed (its frame was unwound) disarms itself, keeping the queue's books right.
-  ~TimerNode();
+  ~TimerNode() {
+    if (armed()) disarm_on_destruction();
+  }
 
   TimePoint deadline() const noexcept { return TimePoint(Duration(deadline_)); }
   bool armed() const noexcept { return linked(); }
@@ -42,6 +44,8 @@ class TimerNode : public ListHook<TimerTag> {
   }
   bool firing() const noexcept { return (queue_bits_ & 1u) != 0; }
   void set_firing(bool on) noexcept { queue_bits_ = (queue_bits_ & ~std::uintptr_t{1}) | (on ? 1u : 0u); }
+
+  void disarm_on_destruction() noexcept;
 
   std::int64_t deadline_ = 0;
   FireFn fire_;
