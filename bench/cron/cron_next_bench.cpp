@@ -1,4 +1,4 @@
-// Benchmark: cost of next_fire over a mix of specs, and allocations per call (replaced global operator new).
+// Benchmark: cost of next_fire over a mix of specs, and allocations per call (bench/support's counter).
 // Prints one JSON object per line:
 //   {"name":"cron_next","impl":"aiopi","zone":"UTC","ns_per_op":...,"allocs_per_op":0}
 //   {"name":"cron_next_iana","impl":"aiopi","zone":"Europe/London",...}
@@ -16,44 +16,7 @@
 #include "aiopi/cron/iana_zone.hpp"
 #include "aiopi/cron/next_fire.hpp"
 #include "aiopi/cron/parse.hpp"
-
-// ----------------------------------------------------------------------------- allocation counting
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-
-void* counted_alloc(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  std::fputs("out of memory\n", stderr);
-  std::abort();
-}
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return counted_alloc(size);
-}
-void* operator new[](std::size_t size) {
-  return counted_alloc(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  return counted_alloc(size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  return counted_alloc(size);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
+#include "support/alloc_counter.hpp"
 
 // ----------------------------------------------------------------------------------------- benchmark
 
@@ -90,7 +53,7 @@ Figures run(const Spec (&specs)[kSpecCount], const aiopi::cron::TimeZone& zone, 
   for (auto& a : after)
     a = start;
   std::int64_t checksum = 0;
-  const std::uint64_t allocs_before = g_allocations.load();
+  const std::uint64_t allocs_before = aiopi::bench::allocations();
   const auto t0 = Clock::now();
   for (std::uint64_t i = 0; i < ops; ++i) {
     const std::size_t k = i % kSpecCount;
@@ -99,7 +62,7 @@ Figures run(const Spec (&specs)[kSpecCount], const aiopi::cron::TimeZone& zone, 
     checksum += after[k].time_since_epoch().count();
   }
   const auto t1 = Clock::now();
-  const std::uint64_t allocs = g_allocations.load() - allocs_before;
+  const std::uint64_t allocs = aiopi::bench::allocations() - allocs_before;
   if (checksum == 42) std::puts("");  // keep the work observable
   return Figures{std::chrono::duration<double, std::nano>(t1 - t0).count() / static_cast<double>(ops),
                  static_cast<double>(allocs) / static_cast<double>(ops)};
@@ -139,12 +102,12 @@ int main(int argc, char** argv) {
   // Parsing cost (both forms), for reference.
   const std::uint64_t parse_ops = ops / 4 + 1;
   std::uint64_t ok = 0;
-  const std::uint64_t allocs_before = g_allocations.load();
+  const std::uint64_t allocs_before = aiopi::bench::allocations();
   const auto t0 = Clock::now();
   for (std::uint64_t i = 0; i < parse_ops; ++i)
     ok += aiopi::cron::parse_spec(kSpecs[i % kSpecCount]).has_value();
   const auto t1 = Clock::now();
-  const std::uint64_t allocs = g_allocations.load() - allocs_before;
+  const std::uint64_t allocs = aiopi::bench::allocations() - allocs_before;
   if (ok != parse_ops) return 1;
   print("cron_parse", "-",
         Figures{std::chrono::duration<double, std::nano>(t1 - t0).count() / static_cast<double>(parse_ops),

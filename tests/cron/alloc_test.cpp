@@ -1,5 +1,5 @@
 // Zero allocations: parsing, next_fire / next_fires (UTC, fixed offset and IANA zones), describe and ISO 8601
-// formatting never touch the heap. Its own executable, because it replaces the global operator new.
+// formatting never touch the heap. Its own executable, because tests/alloc's counter replaces operator new.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -8,42 +8,8 @@
 #include <new>
 
 #include "aiopi/cron/describe.hpp"
+#include "alloc_counter.hpp"
 #include "cron_test_support.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-
-void* counted(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  std::abort();
-}
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return counted(size);
-}
-void* operator new[](std::size_t size) {
-  return counted(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  return counted(size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  return counted(size);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace aiopi::cron {
 namespace {
@@ -62,12 +28,12 @@ TEST(Allocations, NoneInParsingOrNextFire) {
                                "0 0 31 * *"};
 
   // Sanity check that the counter works at all.
-  const std::uint64_t before_probe = g_allocations.load();
+  const std::uint64_t before_probe = aiopi::testing::thread_allocations();
   int* volatile probe = new int(1);
   delete probe;
-  ASSERT_EQ(g_allocations.load(), before_probe + 1);
+  ASSERT_EQ(aiopi::testing::thread_allocations(), before_probe + 1);
 
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = aiopi::testing::thread_allocations();
   std::uint64_t fires = 0;
   for (const char* text : texts) {
     const auto spec = parse_spec(text);
@@ -86,7 +52,7 @@ TEST(Allocations, NoneInParsingOrNextFire) {
   ASSERT_FALSE(bad.has_value());
   char message[128];
   format_error(bad.error(), message);
-  const std::uint64_t allocations = g_allocations.load() - before;
+  const std::uint64_t allocations = aiopi::testing::thread_allocations() - before;
   EXPECT_GT(fires, 1000U);
   EXPECT_EQ(allocations, 0U);
 }
