@@ -17,3 +17,26 @@
 #include "aiopi/timed.hpp"
 #include "aiopi/timeout.hpp"
 #include "aiopi/wait_for.hpp"
+#include "aiopi/barrier.hpp"
+#include "aiopi/condition.hpp"
+#include "aiopi/delay_ms.hpp"
+#include "aiopi/inplace_function.hpp"
+#include "aiopi/launch.hpp"
+#include "aiopi/queue.hpp"
+#include "aiopi/ringbuf_queue.hpp"
+#include "aiopi/semaphore.hpp"
+
+// Event groups, messages, publish/subscribe and the thread-safe tools.
+#include "aiopi/broker.hpp"
+#include "aiopi/elo.hpp"
+#include "aiopi/listener.hpp"
+#include "aiopi/message.hpp"
+#include "aiopi/thread_safe_event.hpp"
+#include "aiopi/thread_safe_queue.hpp"
+#include "aiopi/wait_all.hpp"
+#include "aiopi/wait_any.hpp"
+#if AIOPI_HOSTED  // thread-based: no threads on the MCU
+#include "aiopi/thread_context.hpp"
+#include "aiopi/to_thread.hpp"
+#endif
+#include "aiopi/wall_sleep.hpp"

@@ -5,10 +5,11 @@
 //   barrier.trigger();                               // arrive without waiting
 //
 // The action follows launch() rules (launch.hpp): a callable returning a Task is started as a task and
-// result().task names it; an integer result is kept in result().value. It is stored inline (InplaceFunction), so
-// a Barrier never allocates, and it runs synchronously in the task (or caller of trigger()) whose arrival opened
-// the barrier: the released waiters are queued to run first, but none of them runs before the action has
-// returned (a task the action launches runs after them). For tasks of one loop.
+// result().task names it; an integer result is kept in result().value. It is stored inline (InplaceFunction),
+// so a Barrier never allocates (a coroutine action's task allocates its frame, as create_task does), and it
+// runs synchronously in the task (or caller of trigger()) whose arrival opened the barrier: the released
+// waiters are queued to run first, but none of them runs before the action has returned (a task the action
+// launches runs after them). For tasks of one loop.
 #pragma once
 
 #include <coroutine>
@@ -83,16 +84,16 @@ class Barrier {
     bool opened_ = false;
   };
 
-  /// Arrives and waits until the barrier opens; the last to arrive does not wait. Cancel-safe: a task cancelled
-  /// while waiting withdraws its arrival, so the barrier still needs `parties` live arrivals to open; once the
-  /// barrier has opened, cancelling a released task changes nothing.
+  /// Arrives and waits until the barrier opens; the last to arrive does not wait. Cancel-safe: a task
+  /// cancelled while waiting withdraws its arrival, so the barrier still needs `parties` live arrivals to
+  /// open; once the barrier has opened, cancelling a released task changes nothing.
   WaitAwaiter wait() noexcept { return WaitAwaiter(*this); }
   WaitAwaiter operator co_await() noexcept { return WaitAwaiter(*this); }
 
  private:
   void open() {
-    // Release this cycle first: the action may arrive again, which counts toward the next cycle. Released tasks
-    // only run once the opener yields, so the action still finishes before any of them runs.
+    // Release this cycle first: the action may arrive again, which counts toward the next cycle. Released
+    // tasks only run once the opener yields, so the action still finishes before any of them runs.
     count_ = 0;
     while (!waiters_.empty()) {
       WaitNode& w = waiters_.pop_front();

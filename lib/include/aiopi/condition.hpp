@@ -6,13 +6,15 @@
 //   co_await cond.wait_for([&] { return ready; });     ready = true;
 //   ...                                                cond.notify();
 //
-// notify() wakes waiters in the order they started waiting (FIFO, as CPython; micropython-async wakes the most
-// recent first). A woken waiter re-acquires the lock, queueing behind earlier lock waiters, before wait() returns.
+// notify() wakes waiters in the order they started waiting (FIFO, as CPython; micropython-async wakes the
+// most recent first). A woken waiter re-acquires the lock, queueing behind earlier lock waiters, before
+// wait() returns.
 //
 // Cancelling a task inside wait() / wait_for() is deferred until it holds the lock again, exactly as CPython
-// re-acquires the lock before letting CancelledError out: the task unwinds holding the lock, so the guard in its
-// frame releases it once, and the lock is never released twice nor left held by a dead task. A notification that
-// had already been delivered to the cancelled waiter is passed to the next waiter, so none is lost.
+// re-acquires the lock before letting CancelledError out: the task unwinds holding the lock, so the guard in
+// its frame releases it once, and the lock is never released twice nor left held by a dead task. A
+// notification that had already been delivered to the cancelled waiter is passed to the next waiter, so none
+// is lost.
 #pragma once
 
 #include <climits>
@@ -67,8 +69,9 @@ class Condition {
   Lock::GuardAwaiter operator co_await() noexcept { return lock_->operator co_await(); }
 
   /// Releases the lock, waits for a notify, re-acquires the lock and returns true. The lock must be held (a
-  /// usage error otherwise). Cancel-safe as described at the top of this header. A sub-coroutine: its frame comes
-  /// from the frame allocator (recycled, no malloc in steady state); the waiting itself allocates nothing.
+  /// usage error otherwise). Cancel-safe as described at the top of this header. A sub-coroutine: its frame
+  /// comes from the frame allocator (recycled, no malloc in steady state); the waiting itself allocates
+  /// nothing.
   Task<bool> wait() {
     if (!lock_->locked()) usage_error("Condition.wait(): lock not acquired");
     return wait_impl();
@@ -90,8 +93,8 @@ class Condition {
   void notify_all() { notify(INT_MAX); }
 
  private:
-  /// One wait: queued on the Condition until notified, then (in the same frame) on the Lock until re-acquired.
-  /// Installed as the task's cancel forward for the whole wait, so a cancel() only marks it.
+  /// One wait: queued on the Condition until notified, then (in the same frame) on the Lock until
+  /// re-acquired. Installed as the task's cancel forward for the whole wait, so a cancel() only marks it.
   class Waiter : private WaitNode, private CancelForward {
    public:
     explicit Waiter(Condition& c) noexcept : CancelForward(&Waiter::forward), cond_(&c), lock_(c.lock_) {}

@@ -25,7 +25,7 @@ class ForeignEventCore {
 
  protected:
   using AbsorbFn = void (*)(ForeignEventCore& self) noexcept;
-  explicit ForeignEventCore(AbsorbFn absorb) noexcept : node_(this), absorb_(absorb) {}
+  explicit ForeignEventCore(AbsorbFn absorb_fn) noexcept : node_(this), absorb_(absorb_fn) {}
   ~ForeignEventCore() {
     // A task still waiting (it will be unwound later) finds itself unlinked by the list's destructor.
     if (external_) drop_external();

@@ -1,5 +1,5 @@
-// InplaceFunction: a move-only, type-erased callable stored inside the object (no heap). Primitives that keep a
-// user callable (Barrier's action, Delay_ms's callback) hold one, so configuring them never allocates.
+// InplaceFunction: a move-only, type-erased callable stored inside the object (no heap). Primitives that keep
+// a user callable (Barrier's action, Delay_ms's callback) hold one, so configuring them never allocates.
 //
 //   InplaceFunction<void()> f = [&counter] { ++counter; };   // captures up to kInplaceFunctionSize bytes
 //
@@ -20,24 +20,31 @@ inline constexpr std::size_t kInplaceFunctionSize = 4 * sizeof(void*);
 template <class Signature, std::size_t Size = kInplaceFunctionSize>
 class InplaceFunction;
 
+namespace detail {
+/// A callable an InplaceFunction `Self` with signature R(Args...) can hold (not itself, not nullptr).
+template <class F, class Self, class R, class... Args>
+concept InplaceStorable = !std::is_same_v<std::remove_cvref_t<F>, Self> &&
+                          !std::is_same_v<std::remove_cvref_t<F>, std::nullptr_t> &&
+                          std::is_invocable_r_v<R, std::decay_t<F>&, Args...>;
+}  // namespace detail
+
 template <class R, class... Args, std::size_t Size>
 class InplaceFunction<R(Args...), Size> {
  public:
   InplaceFunction() noexcept = default;
   InplaceFunction(std::nullptr_t) noexcept {}  // NOLINT: implicit, like std::function
 
-  template <class F>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, InplaceFunction> &&
-             !std::is_same_v<std::remove_cvref_t<F>, std::nullptr_t> &&
-             std::is_invocable_r_v<R, std::decay_t<F>&, Args...>)
+  template <detail::InplaceStorable<InplaceFunction, R, Args...> F>
   InplaceFunction(F&& f) noexcept(std::is_nothrow_constructible_v<std::decay_t<F>, F>) {  // NOLINT: implicit
     using D = std::decay_t<F>;
     static_assert(sizeof(D) <= Size,
                   "InplaceFunction: the callable is too big for the inline buffer; capture less or capture a "
                   "pointer to a struct");
     static_assert(alignof(D) <= alignof(std::max_align_t), "InplaceFunction: over-aligned callable");
-    static_assert(std::is_nothrow_move_constructible_v<D>, "InplaceFunction: the callable must be nothrow-movable");
-    if constexpr (std::is_pointer_v<D> || std::is_member_pointer_v<D>) {
+    static_assert(std::is_nothrow_move_constructible_v<D>,
+                  "InplaceFunction: the callable must be nothrow-movable");
+    if constexpr (std::is_pointer_v<std::remove_cvref_t<F>> ||
+                  std::is_member_pointer_v<std::remove_cvref_t<F>>) {
       if (f == nullptr) return;  // an empty function pointer makes an empty InplaceFunction
     }
     ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));

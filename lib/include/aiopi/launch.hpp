@@ -1,9 +1,10 @@
-// launch: micropython-async's rule for "run a callback or a coroutine". A callable returning a Task is started as a
-// new task; any other callable is simply called. CallResult keeps what came back, as Delay_ms::rvalue() and
-// Barrier::result() report it.
+// launch: micropython-async's rule for "run a callback or a coroutine". A callable returning a Task is
+// started as a new task; any other callable is simply called. CallResult keeps what came back, as
+// Delay_ms::rvalue() and Barrier::result() report it.
 //
 //   CallResult r = aiopi::launch([] { return 42; });            // r.value == 42
-//   CallResult c = aiopi::launch(blink, led, 3);                 // Task<> blink(Led&, int): c.task is the new task
+//   CallResult c = aiopi::launch(blink, led, 3);                 // Task<> blink(Led&, int): c.task is the
+//   new task
 #pragma once
 
 #include <cstdint>
@@ -40,26 +41,26 @@ struct CallResult {
 namespace detail {
 
 template <class R>
-struct is_task : std::false_type {};
+struct is_launched_task : std::false_type {};
 template <class T>
-struct is_task<Task<T>> : std::true_type {};
+struct is_launched_task<Task<T>> : std::true_type {};
 template <class R>
-struct is_task_ref : std::is_base_of<TaskRef, R> {};
+struct is_task_handle : std::is_base_of<TaskRef, R> {};
 template <class>
 inline constexpr bool kUnsupportedLaunchResult = false;
 
-/// Calls `f()` and records its result into `out` by the rules of CallResult. `out` is written only after the call
-/// returned, so the callable may itself reset or replace `out`'s owner state.
+/// Calls `f()` and records its result into `out` by the rules of CallResult. `out` is written only after the
+/// call returned, so the callable may itself reset or replace `out`'s owner state.
 template <class F>
 void launch_into(F&& f, CallResult& out) {
   using R = std::invoke_result_t<F&&>;
   if constexpr (std::is_void_v<R>) {
     std::invoke(std::forward<F>(f));
     out.reset();
-  } else if constexpr (is_task<std::remove_cvref_t<R>>::value) {
+  } else if constexpr (is_launched_task<std::remove_cvref_t<R>>::value) {
     out.task = TaskRef(Loop::get().create_task(std::invoke(std::forward<F>(f)), "launch"));
     out.value.reset();
-  } else if constexpr (is_task_ref<std::remove_cvref_t<R>>::value) {
+  } else if constexpr (is_task_handle<std::remove_cvref_t<R>>::value) {
     out.task = TaskRef(std::invoke(std::forward<F>(f)));
     out.value.reset();
   } else if constexpr (std::is_integral_v<R> || std::is_enum_v<R>) {
@@ -84,13 +85,13 @@ Launcher make_launcher(F&& f, Args&&... args) {
 
 }  // namespace detail
 
-/// micropython-async's launch(func, args): calls `f(args...)`; if that returns a Task it is started on the current
-/// loop (Loop::get()) and the result names the new task. Arguments are forwarded to `f`.
+/// micropython-async's launch(func, args): calls `f(args...)`; if that returns a Task it is started on the
+/// current loop (Loop::get()) and the result names the new task. Arguments are forwarded to `f`.
 template <class F, class... Args>
 CallResult launch(F&& f, Args&&... args) {
   CallResult out;
-  detail::launch_into([&]() -> decltype(auto) { return std::invoke(std::forward<F>(f), std::forward<Args>(args)...); },
-                      out);
+  detail::launch_into(
+      [&]() -> decltype(auto) { return std::invoke(std::forward<F>(f), std::forward<Args>(args)...); }, out);
   return out;
 }
 

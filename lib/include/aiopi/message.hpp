@@ -20,7 +20,9 @@
 //
 // No queueing (deliberate, as in the seed): a Message holds one value. Two set() calls before a waiter runs leave
 // the second value; every waiter returns the value current when it resumes. Use ThreadSafeQueue when every value
-// matters.
+// matters. Since clear() also clears a set() that raced with it, a consumer that must never miss the *latest*
+// value while other threads keep setting clears first and reads value() after:
+//   for (;;) { co_await msg.wait(); msg.clear(); use(msg.value()); }   // a set() after clear() wakes it again
 //
 // Differences from the seed (fixed): clear() really clears — a set() that happened before clear() is absorbed and
 // cleared by it, so the next wait() blocks (the seed left a stale ThreadSafeFlag that made the next wait return at
@@ -103,8 +105,11 @@ class Message : private detail::ForeignEventCore {
       msg_.enqueue(*this);
       msg_.absorb();  // a set() that raced with binding the loop may not have posted: look again
     }
-    /// The value current when the task resumes.
-    T await_resume() const { return *msg_.value_; }
+    /// The newest value when the task resumes (a set() made since the release is taken into account).
+    T await_resume() {
+      msg_.absorb();
+      return *msg_.value_;
+    }
 
    private:
     Message& msg_;

@@ -6,9 +6,9 @@
 //   if (!q.put_nowait(7)) { /* full */ }      if (auto v = q.get_nowait()) use(*v);
 //   q.task_done();  co_await q.join();
 //
-// Storage: a bounded queue allocates its ring of `maxsize` slots once, in the constructor, and never again; an
-// unbounded queue grows by doubling, so it allocates only when it holds more items than it ever did before.
-// Waiting never allocates. Waiting getters and putters are served first come, first served; see
+// Storage: a bounded queue allocates its ring of `maxsize` slots once, in the constructor, and never again;
+// an unbounded queue grows by doubling, so it allocates only when it holds more items than it ever did
+// before. Waiting never allocates. Waiting getters and putters are served first come, first served; see
 // detail/queue_core.hpp for the hand-off rules that make get and put cancel-safe.
 #pragma once
 
@@ -36,8 +36,8 @@ class Queue : public detail::QueueCore<T, detail::HeapRing<T>, true> {
   /// The bound given to the constructor, 0 when unbounded.
   std::size_t maxsize() const noexcept { return this->buf_.limit(); }
 
-  /// Appends at once, or returns false when the queue is full (asyncio raises QueueFull). The caller's item is
-  /// moved from only when it was accepted.
+  /// Appends at once, or returns false when the queue is full (asyncio raises QueueFull). The caller's item
+  /// is moved from only when it was accepted.
   bool put_nowait(const T& item) {
     if (this->full()) return false;
     this->add(item);
@@ -81,9 +81,9 @@ class Queue : public detail::QueueCore<T, detail::HeapRing<T>, true> {
     Queue& q_;
   };
 
-  /// Waits until every item put so far has been marked done (at once when none is outstanding). Tasks released
-  /// by the last task_done() stay released even if a put follows at once, as with Event. Cancel-safe: a
-  /// cancelled joiner just leaves the list.
+  /// Waits until every item put so far has been marked done (at once when none is outstanding). Tasks
+  /// released by the last task_done() stay released even if a put follows at once, as with Event.
+  /// Cancel-safe: a cancelled joiner just leaves the list.
   JoinAwaiter join() noexcept { return JoinAwaiter(*this); }
 };
 

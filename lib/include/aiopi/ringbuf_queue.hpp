@@ -1,12 +1,12 @@
-// RingbufQueue: micropython-async's pre-allocated circular queue. Never allocates: the N slots live inside the
-// object. put_nowait never fails: on overflow it discards the oldest item, counts it, and says so.
+// RingbufQueue: micropython-async's pre-allocated circular queue. Never allocates: the N slots live inside
+// the object. put_nowait never fails: on overflow it discards the oldest item, counts it, and says so.
 //
 //   aiopi::RingbufQueue<std::uint16_t, 32> samples;     // holds up to 32 items
 //   samples.put_nowait(adc.read());                     // false: the oldest item was overwritten
 //   auto v = co_await samples;                          // or co_await samples.get()
 //
-// N is the capacity (items held), not the seed's buffer length: the seed's buffer of 10 slots holds 9 items, the
-// same as RingbufQueue<T, 9>. For the loop's tasks only: not for other threads or ISRs.
+// N is the capacity (items held), not the seed's buffer length: the seed's buffer of 10 slots holds 9 items,
+// the same as RingbufQueue<T, 9>. For the loop's tasks only: not for other threads or ISRs.
 #pragma once
 
 #include <cstddef>
@@ -37,8 +37,8 @@ class RingbufQueue : public detail::QueueCore<T, detail::InlineRing<T, N>, false
   /// How many items put_nowait() has discarded since construction.
   std::size_t overwritten() const noexcept { return overwritten_; }
 
-  /// The oldest item a get_nowait() would return, without removing it; null when empty(). The pointer is valid
-  /// until the queue next changes.
+  /// The oldest item a get_nowait() would return, without removing it; null when empty(). The pointer is
+  /// valid until the queue next changes.
   const T* peek() const noexcept { return this->empty() ? nullptr : &this->buf_.front(); }
 
  private:

@@ -4,7 +4,8 @@
 //   { auto permit = co_await sem; ... }        // released when `permit` goes out of scope (also on cancel)
 //   co_await sem.acquire(); ...; sem.release(); // by hand
 //
-// release() hands the permit straight to the longest-waiting task, so a task arriving later cannot take it first.
+// release() hands the permit straight to the longest-waiting task, so a task arriving later cannot take it
+// first.
 #pragma once
 
 #include <coroutine>
@@ -41,8 +42,10 @@ class Semaphore {
   Semaphore& operator=(const Semaphore&) = delete;
   ~Semaphore() {
     // Tasks still waiting (cancelled or destroyed later) must not reach back into this object.
-    for (WaitNode& n : waiters_) static_cast<AcquireAwaiter&>(n).sem_ = nullptr;
-    for (WaitNode& n : granted_) static_cast<AcquireAwaiter&>(n).sem_ = nullptr;
+    for (WaitNode& n : waiters_)
+      static_cast<AcquireAwaiter&>(n).sem_ = nullptr;
+    for (WaitNode& n : granted_)
+      static_cast<AcquireAwaiter&>(n).sem_ = nullptr;
   }
 
   /// Permits available now (0 while tasks wait, since every released permit goes straight to a waiter).

@@ -89,6 +89,13 @@ class TaskCompletionAwaiter : public CompletionWaiter, public CancelForward {
     target_->add_completion_waiter(*this);
     loop.set_forward(*self_, this);
   }
+  /// `co_await task_ref` (TaskRef::operator co_await): the value's type is unknown here, so nothing is
+  /// returned; a failure is rethrown as for handles. The typed awaiters below hide this with their own.
+  void await_resume() const {
+#if AIOPI_HAS_EXCEPTIONS
+    if (target_->failed()) std::rethrow_exception(target_->exception());
+#endif
+  }
 
  protected:
   TaskBase* target_;

@@ -47,6 +47,8 @@ class ThreadSafeQueue {
   static constexpr std::uint32_t kWrap = 2 * kCap;  // indices run over [0, 2N): full and empty differ
 
  public:
+  using value_type = T;
+
   ThreadSafeQueue() noexcept = default;
   ThreadSafeQueue(const ThreadSafeQueue&) = delete;
   ThreadSafeQueue& operator=(const ThreadSafeQueue&) = delete;

@@ -2,14 +2,14 @@
 //
 // Hand-off rules (what makes every get/put cancel-safe and FIFO-fair):
 //  * Items never leave the buffer until a getter actually runs. When an item arrives while getters wait, the
-//    first waiting getter is woken holding a *claim*: one of the items is reserved for it, so a newcomer cannot
-//    take it (no barging). When it runs it takes the oldest item. If it is cancelled before it runs, its claim
-//    goes to the next waiting getter, or lapses: the item stays at the front where it always was. Nothing is lost
-//    and the order of items never changes.
-//  * A putter that must wait keeps its item in its awaiter. When space appears, the first waiting putter's item
-//    is moved into the buffer at once and the putter is woken with its put complete. A putter cancelled while
-//    waiting has enqueued nothing; one cancelled after being woken has already enqueued its item. Either way
-//    there is no hole and no duplicate.
+//    first waiting getter is woken holding a *claim*: one of the items is reserved for it, so a newcomer
+//    cannot take it (no barging). When it runs it takes the oldest item. If it is cancelled before it runs,
+//    its claim goes to the next waiting getter, or lapses: the item stays at the front where it always was.
+//    Nothing is lost and the order of items never changes.
+//  * A putter that must wait keeps its item in its awaiter. When space appears, the first waiting putter's
+//    item is moved into the buffer at once and the putter is woken with its put complete. A putter cancelled
+//    while waiting has enqueued nothing; one cancelled after being woken has already enqueued its item.
+//    Either way there is no hole and no duplicate.
 //  * Invariants: getters wait only while every item is claimed; putters wait only while the buffer is full.
 #pragma once
 
@@ -123,8 +123,10 @@ class QueueCore {
   explicit QueueCore(A&&... buffer_args) : buf_(std::forward<A>(buffer_args)...) {}
   ~QueueCore() {
     // Tasks still waiting (they will be cancelled or destroyed later) must not reach back into this object.
-    for (WaitNode& n : getters_) static_cast<GetAwaiter&>(n).q_ = nullptr;
-    for (WaitNode& n : claimed_) static_cast<GetAwaiter&>(n).q_ = nullptr;
+    for (WaitNode& n : getters_)
+      static_cast<GetAwaiter&>(n).q_ = nullptr;
+    for (WaitNode& n : claimed_)
+      static_cast<GetAwaiter&>(n).q_ = nullptr;
   }
 
   /// Appends an item (precondition: room) and hands a claim to the first waiting getter.

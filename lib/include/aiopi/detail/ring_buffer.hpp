@@ -8,8 +8,8 @@
 
 namespace aiopi::detail {
 
-/// A ring on the heap. With a limit it allocates exactly `limit` slots in the constructor and never again; with
-/// limit 0 it is unbounded and doubles when full (so it allocates only beyond its high-water mark).
+/// A ring on the heap. With a limit it allocates exactly `limit` slots in the constructor and never again;
+/// with limit 0 it is unbounded and doubles when full (so it allocates only beyond its high-water mark).
 template <class T>
 class HeapRing {
   static_assert(std::is_nothrow_move_constructible_v<T>, "Queue<T>: T must be nothrow-move-constructible");
@@ -21,7 +21,8 @@ class HeapRing {
   HeapRing(const HeapRing&) = delete;
   HeapRing& operator=(const HeapRing&) = delete;
   ~HeapRing() {
-    while (size_ != 0) drop_front();
+    while (size_ != 0)
+      drop_front();
     if (data_ != nullptr) std::allocator<T>().deallocate(data_, cap_);
   }
 
@@ -80,14 +81,16 @@ class HeapRing {
 template <class T, std::size_t N>
 class InlineRing {
   static_assert(N > 0, "RingbufQueue<T, N>: N must be at least 1");
-  static_assert(std::is_nothrow_move_constructible_v<T>, "RingbufQueue<T, N>: T must be nothrow-move-constructible");
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "RingbufQueue<T, N>: T must be nothrow-move-constructible");
 
  public:
   InlineRing() noexcept {}
   InlineRing(const InlineRing&) = delete;
   InlineRing& operator=(const InlineRing&) = delete;
   ~InlineRing() {
-    while (size_ != 0) drop_front();
+    while (size_ != 0)
+      drop_front();
   }
 
   std::size_t size() const noexcept { return size_; }
