@@ -21,7 +21,24 @@ aiopi::Task<> blinker(aiopi::Event& stop) {
   }
 }
 
+// The MCU-capable primitives, instantiated so the gate proves their templates build for Cortex-M0+ too.
+aiopi::Task<int> primitives_tour() {
+  aiopi::RingbufQueue<int, 4> ring;
+  aiopi::Queue<int> queue(4);
+  aiopi::Semaphore sem(1);
+  aiopi::Delay_ms watchdog(50);
+  watchdog.trigger();
+  (void)ring.put_nowait(1);
+  (void)queue.put_nowait(2);
+  {
+    auto permit = co_await sem;
+    co_await watchdog.wait();
+  }
+  co_return co_await ring.get() + co_await queue.get();
+}
+
 aiopi::Task<int> gate_main() {
+  if (co_await primitives_tour() != 3) co_return -2;
   aiopi::Event stop;
   auto blink = aiopi::create_task(blinker(stop), "blinker");
   co_await aiopi::sleep_ms(1000);
