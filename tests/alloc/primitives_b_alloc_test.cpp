@@ -1,7 +1,7 @@
-// Zero heap allocation per steady-state operation for the part-B primitives: Message set/wait, WaitAny/WaitAll
-// over Events (nested too), ThreadSafeQueue put/get (both the _sync calls and the awaiting ones),
-// ThreadSafeEvent set/wait, and Broker publish to Event and callback subscribers. Each is warmed up once, then
-// repeated under a counter.
+// Zero heap allocation per steady-state operation for the part-B primitives: Message set/wait,
+// WaitAny/WaitAll over Events (nested too), ThreadSafeQueue put/get (both the _sync calls and the awaiting
+// ones), ThreadSafeEvent set/wait, and Broker publish to Event and callback subscribers. Each is warmed up
+// once, then repeated under a counter.
 #include <gtest/gtest.h>
 
 #include <string_view>
@@ -135,7 +135,8 @@ TEST_F(AllocTestB, WaitAnyWithAWatchedMemberReusesFramesWithoutMalloc) {
 TEST_F(AllocTestB, ThreadSafeQueuePutAndGetDoNotAllocate) {
   ThreadSafeQueue<int, 4> q;
   auto consumer = [&]() -> Task<> {
-    for (;;) (void)co_await q.get();
+    for (;;)
+      (void)co_await q.get();
   };
   auto main_task = [&]() -> Task<std::size_t> {
     auto c = loop.create_task(consumer());
@@ -183,7 +184,9 @@ TEST_F(AllocTestB, ThreadSafeEventSetAndWaitDoNotAllocate) {
 }
 
 int g_calls = 0;
-void count_call(std::string_view, const int&) { ++g_calls; }
+void count_call(std::string_view, const int&) {
+  ++g_calls;
+}
 
 TEST_F(AllocTestB, BrokerPublishToEventAndCallbacksDoesNotAllocate) {
   Broker<int> broker;

@@ -1,6 +1,6 @@
 // Fixtures of the part-B primitive tests: a fresh loop on the virtual clock per test (BSimTest), and the same
-// test run once on the simulated backend and once on the Linux (epoll) backend (BBackendTest), for the tests that
-// use real threads.
+// test run once on the simulated backend and once on the Linux (epoll) backend (BBackendTest), for the tests
+// that use real threads.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,23 +11,23 @@
 #include <vector>
 
 #include "aiopi/broker.hpp"
+#include "aiopi/elo.hpp"
 #include "aiopi/event.hpp"
 #include "aiopi/gather.hpp"
-#include "aiopi/lock.hpp"
-#include "aiopi/sleep.hpp"
-#include "aiopi/task_handle.hpp"
-#include "aiopi/thread_safe_flag.hpp"
-#include "aiopi/wait_for.hpp"
-#include "aiopi/elo.hpp"
 #include "aiopi/linux/linux_backend.hpp"
+#include "aiopi/lock.hpp"
 #include "aiopi/message.hpp"
 #include "aiopi/sim/sim_backend.hpp"
+#include "aiopi/sleep.hpp"
+#include "aiopi/task_handle.hpp"
 #include "aiopi/thread_context.hpp"
 #include "aiopi/thread_safe_event.hpp"
+#include "aiopi/thread_safe_flag.hpp"
 #include "aiopi/thread_safe_queue.hpp"
 #include "aiopi/to_thread.hpp"
 #include "aiopi/wait_all.hpp"
 #include "aiopi/wait_any.hpp"
+#include "aiopi/wait_for.hpp"
 
 namespace aiopi::testing {
 

@@ -1,5 +1,5 @@
-// Broker: the seed's primitives/tests/broker_test.py (§8.5) as intended (the script itself stops at a NameError),
-// on virtual time, plus the rules one by one.
+// Broker: the seed's primitives/tests/broker_test.py (§8.5) as intended (the script itself stops at a
+// NameError), on virtual time, plus the rules one by one.
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -13,7 +13,9 @@ namespace aiopi::testing {
 namespace {
 
 template <class B, class S>
-concept CanSubscribe = requires(B& b, S&& s) { b.subscribe("t", std::forward<S>(s)); };
+concept CanSubscribe = requires(B& b, S&& s) {
+  b.subscribe("t", std::forward<S>(s));
+};
 
 // A queue item that carries extra arguments, as the seed's subscribe(topic, queue, *args) 3-tuples.
 struct Tagged {
@@ -41,7 +43,7 @@ TEST_F(BSimTest, BrokerSeedScenario) {
     Loop* loop;
     int a, b;
     Task<> operator()(std::string_view, const std::string& message) {
-      std::string m(message);  // copy before suspending: the publication's message dies when publish() returns
+      std::string m(message);  // a copy (not needed: the broker's task owns the message)
       co_await sleep(100ms);
       log->push_back(std::to_string(loop->now().time_since_epoch().count() / 1000) + " coro " +
                      std::to_string(a) + " " + std::to_string(b) + " " + m);
@@ -71,7 +73,10 @@ TEST_F(BSimTest, BrokerSeedScenario) {
     for (int k = 1; k <= count; ++k) {
       co_await sleep(1s);
       for (const auto& t : topics) {
-        broker.publish(t, (t == "foo_topic" ? "dogs " : t == "bar_topic" ? "rats " : "fail ") + std::to_string(k));
+        broker.publish(t, (t == "foo_topic"   ? "dogs "
+                           : t == "bar_topic" ? "rats "
+                                              : "fail ") +
+                              std::to_string(k));
       }
     }
   };
@@ -201,11 +206,15 @@ TEST_F(BSimTest, BrokerSeedScenarioLog) {
     co_await p;
     w.cancel();
     std::vector<std::string> from_q, from_ring;
-    while (auto v = q.get_nowait()) from_q.push_back(v->message);
-    while (auto v = ring.get_nowait()) from_ring.push_back(v->message + "/" + v->args[0] + "/" + v->args[1]);
+    while (auto v = q.get_nowait())
+      from_q.push_back(v->message);
+    while (auto v = ring.get_nowait())
+      from_ring.push_back(v->message + "/" + v->args[0] + "/" + v->args[1]);
     std::vector<std::string> want_q, want_ring;
-    for (int k = 1; k <= 10; ++k) want_q.push_back("dogs " + std::to_string(k));
-    for (int k = 12; k <= 20; ++k) want_ring.push_back("rats " + std::to_string(k) + "/args/added");
+    for (int k = 1; k <= 10; ++k)
+      want_q.push_back("dogs " + std::to_string(k));
+    for (int k = 12; k <= 20; ++k)
+      want_ring.push_back("rats " + std::to_string(k) + "/args/added");
     EXPECT_EQ(from_q, want_q) << "Queue(10): the oldest 10 are kept, newer ones lost while full";
     EXPECT_EQ(from_ring, want_ring) << "RingbufQueue: the most recent 9 are kept";
   };
@@ -231,14 +240,30 @@ TEST(BrokerPattern, GlobRules) {
     const char* topic;
     bool match;
   } cases[] = {
-      {"foo", "foo", true},           {"foo", "foobar", false},       {"foo#", "foobar", true},
-      {"*_topic", "foo_topic", true}, {"*_topic", "FAIL", false},     {"*_topic", "a/foo_topic", false},
-      {"sensor/*", "sensor/t", true}, {"sensor/*", "sensor/", true},  {"sensor/*", "sensor/a/b", false},
-      {"sensor/#", "sensor", true},   {"sensor/#", "sensor/a/b", true}, {"sensor/#", "sensors", false},
-      {"s?n", "sun", true},           {"s?n", "s/n", false},          {"#", "", true},
-      {"#", "any/thing", true},       {"a*b*c", "axxbyyc", true},     {"a*b*c", "axxbyy", false},
-      {"*", "", true},                {"*", "a/b", false},            {"a#b", "a#b", true},
-      {"", "", true},                 {"", "x", false},               {"*/*", "a/b", true},
+      {"foo", "foo", true},
+      {"foo", "foobar", false},
+      {"foo#", "foobar", true},
+      {"*_topic", "foo_topic", true},
+      {"*_topic", "FAIL", false},
+      {"*_topic", "a/foo_topic", false},
+      {"sensor/*", "sensor/t", true},
+      {"sensor/*", "sensor/", true},
+      {"sensor/*", "sensor/a/b", false},
+      {"sensor/#", "sensor", true},
+      {"sensor/#", "sensor/a/b", true},
+      {"sensor/#", "sensors", false},
+      {"s?n", "sun", true},
+      {"s?n", "s/n", false},
+      {"#", "", true},
+      {"#", "any/thing", true},
+      {"a*b*c", "axxbyyc", true},
+      {"a*b*c", "axxbyy", false},
+      {"*", "", true},
+      {"*", "a/b", false},
+      {"a#b", "a#b", true},
+      {"", "", true},
+      {"", "x", false},
+      {"*/*", "a/b", true},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(Pattern(c.pattern).matches(c.topic), c.match) << c.pattern << " vs " << c.topic;
@@ -250,7 +275,7 @@ TEST_F(BSimTest, BrokerDeliversToEveryKindOfSubscriber) {
   Event ev;
   ThreadSafeEvent tse;
   Message<int> msg;
-  Queue<int> q;                        // items built from the message alone
+  Queue<int> q;                            // items built from the message alone
   RingbufQueue<Publication<int>, 4> ring;  // items with the topic
   ThreadSafeQueue<std::pair<std::string, int>, 4> tsq;
   std::vector<int> by_pointer;
@@ -334,7 +359,7 @@ TEST_F(BSimTest, BrokerSubscribersMayChangeSubscriptionsWhilePublishing) {
   auto late = [&](std::string_view, const int&) { order.push_back("late"); };
   auto adder = [&](std::string_view, const int& m) {
     order.push_back("adder");
-    broker.subscribe("t", late);  // joins after this publication
+    broker.subscribe("t", late);         // joins after this publication
     if (m == 1) broker.publish("u", 0);  // nested publication
   };
   auto on_u = [&](std::string_view, const int&) { order.push_back("u"); };

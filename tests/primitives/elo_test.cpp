@@ -1,4 +1,5 @@
-// ELO: a task's completion as an event-like object (seed primitives/tests/elo_test.py, §8.3), on virtual time.
+// ELO: a task's completion as an event-like object (seed primitives/tests/elo_test.py, §8.3), on virtual
+// time.
 #include "b_support.hpp"
 
 namespace aiopi::testing {
@@ -9,8 +10,8 @@ Task<int> sleep_then(std::chrono::milliseconds d, int value) {
   co_return value;
 }
 
-// §8.3 step 1: WaitAny over (Event, ELO(coroutine sleeping 5 s returning 42)); the ELO's task is cancelled after
-// 1 s → the WaitAny returns at 1 s and the ELO reports the cancellation.
+// §8.3 step 1: WaitAny over (Event, ELO(coroutine sleeping 5 s returning 42)); the ELO's task is cancelled
+// after 1 s → the WaitAny returns at 1 s and the ELO reports the cancellation.
 TEST_F(BSimTest, EloCancelledTaskEndsTheWaitAndIsReported) {
   Event ev;
   auto main_task = [&]() -> Task<> {

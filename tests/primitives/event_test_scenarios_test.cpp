@@ -1,6 +1,7 @@
 // The seed's primitives/tests/event_test.py, test_wait() (§8.4), on virtual time. Events e0..e3 are set one
-// second apart; nested WaitAny / WaitAll report as the seed expects; a task waiting on a group is cancelled; a
-// wait_for over a group times out. (test_switches needs ESwitch/EButton hardware and lives with the drivers.)
+// second apart; nested WaitAny / WaitAll report as the seed expects; a task waiting on a group is cancelled;
+// a wait_for over a group times out. (test_switches needs ESwitch/EButton hardware and lives with the
+// drivers.)
 #include <string>
 #include <vector>
 

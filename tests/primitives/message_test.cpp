@@ -1,5 +1,5 @@
-// Message<T>: value hand-over to many waiters, clear() that really clears, the no-queueing rule, cancellation,
-// and set() from real threads (on the simulated and the Linux backend).
+// Message<T>: value hand-over to many waiters, clear() that really clears, the no-queueing rule,
+// cancellation, and set() from real threads (on the simulated and the Linux backend).
 #include <atomic>
 #include <string>
 #include <thread>
@@ -203,7 +203,8 @@ TEST_F(BSimTest, MessageDestroyedWhileATaskWaitsLeavesNoDanglingPointer) {
   EXPECT_EQ(destroyed, 1);
 }
 
-// --- real threads ----------------------------------------------------------------------------------------------
+// --- real threads
+// ----------------------------------------------------------------------------------------------
 
 class MessageThreads : public BBackendTest {};
 AIOPI_B_ALL_BACKENDS(MessageThreads);
@@ -216,7 +217,7 @@ TEST_P(MessageThreads, SetFromAnotherThreadReleasesEveryWaiter) {
   auto main_task = [&]() -> Task<> {
     auto a = loop().create_task(waiter());
     auto b = loop().create_task(waiter());
-    co_await yield_now();  // both wait now
+    co_await yield_now();                                          // both wait now
     setter = std::thread([&] { msg.set(std::string(40, 'x')); });  // longer than the small-string buffer
     co_await gather(a, b);
   };
@@ -225,8 +226,8 @@ TEST_P(MessageThreads, SetFromAnotherThreadReleasesEveryWaiter) {
   EXPECT_EQ(got, (std::vector<std::string>{std::string(40, 'x'), std::string(40, 'x')}));
 }
 
-// Concurrent setters hammering one message while a task reads: every value read is whole (never torn), and the
-// last value set after all threads finished is seen.
+// Concurrent setters hammering one message while a task reads: every value read is whole (never torn), and
+// the last value set after all threads finished is seen.
 TEST_P(MessageThreads, ConcurrentSettersNeverTearAValue) {
   struct Pair {
     std::uint64_t a;
@@ -242,7 +243,8 @@ TEST_P(MessageThreads, ConcurrentSettersNeverTearAValue) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < kPerThread; ++i) {
           const std::uint64_t v = static_cast<std::uint64_t>(t) << 32 | static_cast<std::uint64_t>(i);
-          while (!msg.set(Pair{v, ~v})) std::this_thread::yield();  // only fails if every slot is busy
+          while (!msg.set(Pair{v, ~v}))
+            std::this_thread::yield();  // only fails if every slot is busy
         }
         if (finished.fetch_add(1) + 1 == kThreads) msg.set(Pair{0xffffffffffffffffu, 0});
       });
@@ -260,7 +262,8 @@ TEST_P(MessageThreads, ConcurrentSettersNeverTearAValue) {
     co_return reads;
   };
   const int reads = run(main_task());
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   EXPECT_GE(reads, 1);
   EXPECT_EQ(msg.dropped(), 0u);
 }
@@ -273,7 +276,8 @@ TEST_P(MessageThreads, PingPongWithAThreadLosesNoRound) {
   auto main_task = [&]() -> Task<int> {
     echo = std::thread([&] {
       for (int i = 0; i < kRounds; ++i) {
-        while (last_request.load() != i) std::this_thread::yield();
+        while (last_request.load() != i)
+          std::this_thread::yield();
         reply.set(i * 2);
       }
     });

@@ -1,5 +1,5 @@
-// ThreadSafeEvent: set() from real threads releases every waiter; is_set() and clear() on the loop thread see a
-// set() made before them (the seed's stale-flag caveats are fixed); cancellation leaves nothing behind.
+// ThreadSafeEvent: set() from real threads releases every waiter; is_set() and clear() on the loop thread see
+// a set() made before them (the seed's stale-flag caveats are fixed); cancellation leaves nothing behind.
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -99,15 +99,16 @@ TEST_P(TseThreads, SetFromAThreadReleasesEveryWaiter) {
 
 // A thread and a task hand a token back and forth through two events: every round is seen exactly once.
 TEST_P(TseThreads, PingPongRounds) {
-  ThreadSafeEvent ping;                  // thread → task
-  std::atomic<int> pong{0};              // task → thread (the thread spins: it has no loop)
+  ThreadSafeEvent ping;      // thread → task
+  std::atomic<int> pong{0};  // task → thread (the thread spins: it has no loop)
   constexpr int kRounds = 500;
   std::thread peer;
   auto main_task = [&]() -> Task<int> {
     peer = std::thread([&] {
       for (int i = 1; i <= kRounds; ++i) {
         ping.set();
-        while (pong.load() < i) std::this_thread::yield();
+        while (pong.load() < i)
+          std::this_thread::yield();
       }
     });
     int rounds = 0;

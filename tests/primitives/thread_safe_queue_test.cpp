@@ -1,5 +1,6 @@
 // ThreadSafeQueue: the ring itself, the task side's put()/get() with their cancel-safety, and real threads on
-// both ends (producer thread → task, task → consumer thread, both at once) on the simulated and Linux backends.
+// both ends (producer thread → task, task → consumer thread, both at once) on the simulated and Linux
+// backends.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -45,12 +46,14 @@ TEST_F(BSimTest, ThreadSafeQueueTaskSideWaitsForItemsAndRoom) {
   ThreadSafeQueue<int, 2> q;
   std::vector<int> got;
   auto consumer = [&]() -> Task<> {
-    for (int i = 0; i < 6; ++i) got.push_back(co_await q.get());
+    for (int i = 0; i < 6; ++i)
+      got.push_back(co_await q.get());
   };
   auto main_task = [&]() -> Task<> {
     auto c = create_task(consumer());
     co_await sleep(1ms);
-    for (int i = 0; i < 6; ++i) co_await q.put(i);  // the same loop on both ends: still a valid pair
+    for (int i = 0; i < 6; ++i)
+      co_await q.put(i);  // the same loop on both ends: still a valid pair
     co_await c;
   };
   run(main_task());
@@ -112,7 +115,7 @@ TEST_F(BSimTest, ThreadSafeQueueCancelledPutterEnqueuedNothingOrItsItemOnce) {
 
     q.put_sync(3);
     auto p2 = create_task(putter(4));
-    co_await yield_now();  // p2 waits
+    co_await yield_now();        // p2 waits
     EXPECT_EQ(q.get_sync(), 3);  // room: posted, the loop commits 4 for p2...
     co_await yield_now();
     p2.cancel();  // ...which is cancelled before it resumes: its put stands
@@ -156,7 +159,8 @@ TEST_F(BSimTest, ThreadSafeQueueDestroyedWhileATaskWaits) {
   EXPECT_EQ(destroyed, 1);
 }
 
-// --- real threads ----------------------------------------------------------------------------------------------
+// --- real threads
+// ----------------------------------------------------------------------------------------------
 
 class TsqThreads : public BBackendTest {};
 AIOPI_B_ALL_BACKENDS(TsqThreads);
@@ -168,7 +172,8 @@ TEST_P(TsqThreads, ThreadProducesTaskConsumes) {
   std::thread producer;
   auto main_task = [&]() -> Task<long long> {
     producer = std::thread([&] {
-      for (int i = 0; i < kItems; ++i) q.put_blocking(i);
+      for (int i = 0; i < kItems; ++i)
+        q.put_blocking(i);
     });
     long long sum = 0;
     for (int i = 0; i < kItems; ++i) {
@@ -196,7 +201,8 @@ TEST_P(TsqThreads, TaskProducesThreadConsumes) {
         sum += std::stoll(s);
       }
     });
-    for (int i = 0; i < kItems; ++i) co_await q.put(std::to_string(i));
+    for (int i = 0; i < kItems; ++i)
+      co_await q.put(std::to_string(i));
   };
   run(main_task());
   consumer.join();

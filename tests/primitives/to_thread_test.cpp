@@ -1,6 +1,6 @@
-// to_thread / run_in_thread and ThreadContext: results, exceptions, concurrency with the loop, and abandoning the
-// wait (cancellation, loop teardown) while the worker still runs — on the simulated and the Linux backend.
-// No test sleeps: the workers block on semaphores that the test releases.
+// to_thread / run_in_thread and ThreadContext: results, exceptions, concurrency with the loop, and abandoning
+// the wait (cancellation, loop teardown) while the worker still runs — on the simulated and the Linux
+// backend. No test sleeps: the workers block on semaphores that the test releases.
 #include <atomic>
 #include <memory>
 #include <semaphore>
@@ -154,11 +154,13 @@ TEST_P(ToThread, ThreadContextRunsJobsInOrderOnOneThread) {
       trail += 'a';
       return 1;
     });
-    int b = co_await ctx.assign([&](int x) {
-      second_id = std::this_thread::get_id();
-      trail += 'b';
-      return x + 1;
-    }, 1);
+    int b = co_await ctx.assign(
+        [&](int x) {
+          second_id = std::this_thread::get_id();
+          trail += 'b';
+          return x + 1;
+        },
+        1);
     EXPECT_EQ(a + b, 3);
     EXPECT_EQ(first_id, second_id) << "one long-lived worker";
     EXPECT_NE(first_id, std::this_thread::get_id());

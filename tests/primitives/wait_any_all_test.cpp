@@ -286,8 +286,8 @@ TEST_F(BSimTest, ThreadSafeFlagMemberIsWatchedAndItsWatcherGoesAway) {
     EXPECT_EQ(co_await WaitAny(ev, flag), 1u);
     EXPECT_EQ(t_ms(), 2);
     co_await s;
-    // The event fires first now; the flag's watcher is destroyed while waiting, so the flag is not consumed by
-    // it: a later set() stays for the next wait().
+    // The event fires first now; the flag's watcher is destroyed while waiting, so the flag is not consumed
+    // by it: a later set() stays for the next wait().
     auto set_ev = [&]() -> Task<> {
       co_await sleep(1ms);
       ev.set();
@@ -313,9 +313,12 @@ TEST_F(BSimTest, DelayMsMemberTimesOut) {
   Event ev;
   auto main_task = [&]() -> Task<> {
     watchdog.trigger();
+    const auto created = loop.stats().tasks_created;
     std::size_t i = co_await WaitAny(ev, watchdog);
     EXPECT_EQ(i, 1u);
     EXPECT_EQ(t_ms(), 50);
+    EXPECT_EQ(loop.stats().tasks_created, created)
+        << "Delay_ms is listened to directly, without a watcher task";
     watchdog.clear();
     watchdog.trigger();
     co_await WaitAll(WaitAny(ev, watchdog), watchdog);
@@ -336,7 +339,8 @@ TEST_F(BSimTest, WaitAnyAndWaitAllMayBeAwaitedThroughWait) {
   EXPECT_EQ(run(main_task()), 0u);
 }
 
-// --- real threads ----------------------------------------------------------------------------------------------
+// --- real threads
+// ----------------------------------------------------------------------------------------------
 
 class GroupThreads : public BBackendTest {};
 AIOPI_B_ALL_BACKENDS(GroupThreads);

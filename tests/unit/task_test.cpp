@@ -120,5 +120,23 @@ TEST_F(SimTest, SleepsAreExactOnTheVirtualClock) {
   run(main_task());
 }
 
+TEST_F(SimTest, TaskHandleStateIsTheTaskState) {
+  // TaskHandle<T> once hid TaskRef::state() behind a private helper of the same name, so h.state() (as
+  // docs/api.md shows it) did not compile.
+  auto child = []() -> Task<int> {
+    co_await sleep(1ms);
+    co_return 1;
+  };
+  auto main_task = [&]() -> Task<> {
+    TaskHandle<int> h = create_task(child());
+    EXPECT_EQ(h.state(), TaskState::ready);
+    co_await sleep(0ms);
+    EXPECT_EQ(h.state(), TaskState::waiting);
+    co_await h;
+    EXPECT_EQ(h.state(), TaskState::done);
+  };
+  run(main_task());
+}
+
 }  // namespace
 }  // namespace aiopi::testing

@@ -10,37 +10,41 @@
 //   broker.publish("sensor/temp", 21);
 //
 // Subscribers (each held by reference / pointer: it must outlive its subscription, or be unsubscribed first):
-//  * a function pointer `void(std::string_view topic, const Msg&)` (captureless lambdas convert), or any named
-//    callable object invocable with (topic, message). A callable returning a Task<...> has it started as a task
-//    (fire and forget), as the seed does for coroutines; that task owns copies of the topic and the message, so
-//    the coroutine may take them by reference. Exceptions thrown by a callable reach the publisher.
-//  * a queue: anything with `value_type` and `put_nowait(value_type)` or `put_sync(value_type)` returning bool —
-//    Queue<E>, RingbufQueue<E, N>, ThreadSafeQueue<E, N>. The item is built as E(topic, message) when E allows it
-//    (Publication<Msg>, std::pair<std::string, Msg>), else as E(message). A full queue is not an exception: the
-//    publication is counted in overflows() (Queue and ThreadSafeQueue lose the new message, RingbufQueue the
-//    oldest item), as the seed swallows it.
-//  * an event-like object: `set(message)` if it has one (Message<Msg>), else `set()` (Event, ThreadSafeEvent).
+//  * a function pointer `void(std::string_view topic, const Msg&)` (captureless lambdas convert), or any
+//    named callable object invocable with (topic, message). A callable returning a Task<...> has it started
+//    as a task (fire and forget), as the seed does for coroutines; that task owns copies of the topic and the
+//    message, so the coroutine may take them by reference. Exceptions thrown by a callable reach the
+//    publisher.
+//  * a queue: anything with `value_type` and `put_nowait(value_type)` or `put_sync(value_type)` returning
+//    bool — Queue<E>, RingbufQueue<E, N>, ThreadSafeQueue<E, N>. The item is built as E(topic, message) when
+//    E allows it (Publication<Msg>, std::pair<std::string, Msg>), else as E(message). A full queue is not an
+//    exception: the publication is counted in overflows() (Queue and ThreadSafeQueue lose the new message,
+//    RingbufQueue the oldest item), as the seed swallows it.
+//  * an event-like object: `set(message)` if it has one (Message<Msg>), else `set()` (Event,
+//    ThreadSafeEvent).
 //
-// Topics are exact strings; a Pattern subscribes to every topic it matches. Patterns are globs, not the seed's
-// regular expressions (std::regex is far too heavy for the MCU), and must match the whole topic:
+// Topics are exact strings; a Pattern subscribes to every topic it matches. Patterns are globs, not the
+// seed's regular expressions (std::regex is far too heavy for the MCU), and must match the whole topic:
 //   `*` any run of characters except '/',   `?` one character except '/',
-//   `#` as the last character: the rest of the topic, including '/' ("sensor/#" matches "sensor", "sensor/a/b").
-// So the seed's RegExp(".*_topic") is Pattern("*_topic"), and its prefix match RegExp("foo") is Pattern("foo#").
-// A pattern is identified by its text (unsubscribe with an equal Pattern, not the same object as in the seed).
+//   `#` as the last character: the rest of the topic, including '/' ("sensor/#" matches "sensor" and
+//   "sensor/a/b").
+// So the seed's RegExp(".*_topic") is Pattern("*_topic"), and its prefix match RegExp("foo") is
+// Pattern("foo#"). A pattern is identified by its text (unsubscribe with an equal Pattern, not the same
+// object as in the seed).
 //
 // Rules (as the seed): subscribing the same subscriber to the same topic (or pattern) twice stores it once
-// (subscribe returns false); unsubscribing an unknown one returns false (the seed printed a warning); a message
-// published to a topic nobody subscribed is silently dropped; a subscriber reached both through its exact topic
-// and through patterns receives the message once. Delivery follows the order of subscription, exact topics
-// first. A subscriber may subscribe or unsubscribe (itself or others) and publish from inside a delivery:
-// subscriptions made during a publication do not receive it.
+// (subscribe returns false); unsubscribing an unknown one returns false (the seed printed a warning); a
+// message published to a topic nobody subscribed is silently dropped; a subscriber reached both through its
+// exact topic and through patterns receives the message once. Delivery follows the order of subscription,
+// exact topics first. A subscriber may subscribe or unsubscribe (itself or others) and publish from inside a
+// delivery: subscriptions made during a publication do not receive it.
 //
 // Allocation: subscribing allocates (the topic string, vector growth); publishing does not — exact topics are
 // found without building a string, patterns are matched in place — except what building a queue item needs
-// (e.g. Publication's topic std::string beyond the small-string size) and what starting a Task needs (its frame,
-// and copies of topic and message).
-// Not thread-safe: publish from the loop's thread (from another thread, post through call_soon_threadsafe).
-// The seed's `args` are not stored: a callable captures what it needs, a queue's item type carries it.
+// (e.g. Publication's topic std::string beyond the small-string size) and what starting a Task needs (its
+// frame, and copies of topic and message). Not thread-safe: publish from the loop's thread (from another
+// thread, post through call_soon_threadsafe). The seed's `args` are not stored: a callable captures what it
+// needs, a queue's item type carries it.
 #pragma once
 
 #include <concepts>
@@ -72,8 +76,8 @@ class Pattern {
   static bool match(std::string_view p, std::string_view t) noexcept {
     while (!p.empty()) {
       const char c = p.front();
-      if (c == '#' && p.size() == 1) return true;                                  // the rest
-      if (c == '/' && p.size() == 2 && p[1] == '#' && t.empty()) return true;       // "a/#" matches "a"
+      if (c == '#' && p.size() == 1) return true;                              // the rest
+      if (c == '/' && p.size() == 2 && p[1] == '#' && t.empty()) return true;  // "a/#" matches "a"
       if (c == '*') {
         p.remove_prefix(1);
         for (std::size_t i = 0;; ++i) {  // every split of t that keeps '/' out of the star
@@ -109,18 +113,30 @@ template <class Q>
 using queue_value_t = typename Q::value_type;
 
 template <class E, class Msg>
-concept BrokerItem = std::constructible_from<E, std::string_view, const Msg&> || std::constructible_from<E, const Msg&>;
+concept BrokerItem =
+    std::constructible_from<E, std::string_view, const Msg&> || std::constructible_from<E, const Msg&>;
 
 template <class Q, class Msg>
-concept BrokerQueue = requires { typename Q::value_type; } && BrokerItem<typename Q::value_type, Msg> &&
-                      (requires(Q& q, typename Q::value_type&& v) {
-                        { q.put_nowait(std::move(v)) } -> std::convertible_to<bool>;
-                      } || requires(Q& q, typename Q::value_type&& v) {
-                        { q.put_sync(std::move(v)) } -> std::convertible_to<bool>;
-                      });
+concept BrokerQueue = requires {
+  typename Q::value_type;
+}
+&&BrokerItem<typename Q::value_type, Msg> && (
+                                                 requires(Q & q, typename Q::value_type&& v) {
+                                                   {
+                                                     q.put_nowait(std::move(v))
+                                                     } -> std::convertible_to<bool>;
+                                                 } ||
+                                                 requires(Q & q, typename Q::value_type&& v) {
+                                                   { q.put_sync(std::move(v)) } -> std::convertible_to<bool>;
+                                                 });
 
 template <class E, class Msg>
-concept BrokerSettable = requires(E& e, const Msg& m) { e.set(m); } || requires(E& e) { e.set(); };
+concept BrokerSettable = requires(E& e, const Msg& m) {
+  e.set(m);
+}
+|| requires(E& e) {
+  e.set();
+};
 
 template <class F, class Msg>
 concept BrokerCallable = std::invocable<F&, std::string_view, const Msg&>;
@@ -142,40 +158,40 @@ class Broker {
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
 
-  // --- subscribe: true if added, false if that subscriber already had that topic / pattern -------------------
+  // --- subscribe: true if added, false if that subscriber already had that topic / pattern
+  // -------------------
   bool subscribe(std::string_view topic, Callback fn) { return add_exact(topic, of_function(fn)); }
   bool subscribe(const Pattern& pattern, Callback fn) { return add_pattern(pattern, of_function(fn)); }
   template <class S>
-    requires(!std::is_convertible_v<S&, Callback>) && (detail::BrokerQueue<S, Msg> || detail::BrokerSettable<S, Msg> ||
-                                                       detail::BrokerCallable<S, Msg>)
-  bool subscribe(std::string_view topic, S& subscriber) {
+  requires(!std::is_convertible_v<S&, Callback>) &&
+      (detail::BrokerQueue<S, Msg> || detail::BrokerSettable<S, Msg> ||
+       detail::BrokerCallable<S, Msg>)bool subscribe(std::string_view topic, S& subscriber) {
     return add_exact(topic, of_object(subscriber));
   }
   template <class S>
-    requires(!std::is_convertible_v<S&, Callback>) && (detail::BrokerQueue<S, Msg> || detail::BrokerSettable<S, Msg> ||
-                                                       detail::BrokerCallable<S, Msg>)
-  bool subscribe(const Pattern& pattern, S& subscriber) {
+  requires(!std::is_convertible_v<S&, Callback>) &&
+      (detail::BrokerQueue<S, Msg> || detail::BrokerSettable<S, Msg> ||
+       detail::BrokerCallable<S, Msg>)bool subscribe(const Pattern& pattern, S& subscriber) {
     return add_pattern(pattern, of_object(subscriber));
   }
   /// A temporary callable would dangle: name it (keep it in a variable), or use a captureless lambda.
   template <class S>
-    requires(!std::is_lvalue_reference_v<S>) && (!std::is_convertible_v<S, Callback>)
-  bool subscribe(std::string_view topic, S&& temporary) = delete;
+  requires(!std::is_lvalue_reference_v<S>) &&
+      (!std::is_convertible_v<S, Callback>)bool subscribe(std::string_view topic, S&& temporary) = delete;
   template <class S>
-    requires(!std::is_lvalue_reference_v<S>) && (!std::is_convertible_v<S, Callback>)
-  bool subscribe(const Pattern& pattern, S&& temporary) = delete;
+  requires(!std::is_lvalue_reference_v<S>) &&
+      (!std::is_convertible_v<S, Callback>)bool subscribe(const Pattern& pattern, S&& temporary) = delete;
 
-  // --- unsubscribe: true if it was subscribed ---------------------------------------------------------------
+  // --- unsubscribe: true if it was subscribed
+  // ---------------------------------------------------------------
   bool unsubscribe(std::string_view topic, Callback fn) { return remove_exact(topic, of_function(fn)); }
   bool unsubscribe(const Pattern& pattern, Callback fn) { return remove_pattern(pattern, of_function(fn)); }
   template <class S>
-    requires(!std::is_convertible_v<S&, Callback>)
-  bool unsubscribe(std::string_view topic, S& subscriber) {
+  requires(!std::is_convertible_v<S&, Callback>) bool unsubscribe(std::string_view topic, S& subscriber) {
     return remove_exact(topic, of_object(subscriber));
   }
   template <class S>
-    requires(!std::is_convertible_v<S&, Callback>)
-  bool unsubscribe(const Pattern& pattern, S& subscriber) {
+  requires(!std::is_convertible_v<S&, Callback>) bool unsubscribe(const Pattern& pattern, S& subscriber) {
     return remove_pattern(pattern, of_object(subscriber));
   }
 
@@ -204,19 +220,17 @@ class Broker {
     }
   }
   /// publish(topic, Msg{}): the seed's `publish(topic)` with message None.
-  void publish(std::string_view topic)
-    requires std::default_initializable<Msg>
-  {
-    publish(topic, Msg{});
-  }
+  void publish(std::string_view topic) requires std::default_initializable<Msg> { publish(topic, Msg{}); }
 
   /// Publications a queue subscriber could not take because it was full.
   std::uint64_t overflows() const noexcept { return overflows_; }
   /// Subscriptions held (exact and pattern).
   std::size_t size() const noexcept {
     std::size_t n = 0;
-    for (const auto& [topic, subs] : exact_) n += alive(subs);
-    for (const auto& p : patterns_) n += alive(p.subs);
+    for (const auto& [topic, subs] : exact_)
+      n += alive(subs);
+    for (const auto& p : patterns_)
+      n += alive(p.subs);
     return n;
   }
   /// Whether `topic` has exact subscribers (patterns not considered).
@@ -319,7 +333,8 @@ class Broker {
 
   static std::size_t alive(const std::vector<Sub>& subs) noexcept {
     std::size_t n = 0;
-    for (const Sub& s : subs) n += s.dead ? 0 : 1;
+    for (const Sub& s : subs)
+      n += s.dead ? 0 : 1;
     return n;
   }
   static Sub* find_alive(std::vector<Sub>& subs, const Sub& s) noexcept {
@@ -377,7 +392,8 @@ class Broker {
       drop_dead(it->second);
       it = it->second.empty() ? exact_.erase(it) : std::next(it);
     }
-    for (auto& p : patterns_) drop_dead(p.subs);
+    for (auto& p : patterns_)
+      drop_dead(p.subs);
     std::erase_if(patterns_, [](const PatternSubs& p) { return p.subs.empty(); });
   }
 

@@ -32,6 +32,7 @@
 #include "aiopi/event.hpp"
 #include "aiopi/foreign_wake.hpp"
 #include "aiopi/launch.hpp"
+#include "aiopi/listener.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
 #include "aiopi/time.hpp"
@@ -136,6 +137,9 @@ class Delay_ms : private TimerNode {
   bool is_set() const noexcept { return event_.is_set(); }
   void set() noexcept { event_.set(); }
   void clear() noexcept { event_.clear(); }
+  /// Listener hooks: WaitAny/WaitAll listen to the timeout directly, without a watcher task.
+  void add_listener(Listener& l) noexcept { event_.add_listener(l); }
+  void remove_listener(Listener& l) noexcept { event_.remove_listener(l); }
 
   /// stop() for good: a later trigger() is a usage error. Idempotent.
   void deinit() noexcept {

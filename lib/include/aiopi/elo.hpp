@@ -1,17 +1,17 @@
 // ELO (micropython-async `primitives.events.ELO`): makes a task's completion event-like, so a running job can
 // take part in WaitAny / WaitAll next to Events.
 //
-//   aiopi::ELO job(fetch(5, 88));                  // starts fetch() as a task now; or ELO job(existing_handle);
+//   aiopi::ELO job(fetch(5, 88));                  // starts fetch() as a task now (or ELO job(handle);)
 //   aiopi::Event stop;
 //   if (co_await aiopi::WaitAny{stop, job} == 1) {
 //     int v = co_await job.task();                 // the result (the task is done: no wait)
 //   }
 //
 // wait() returns when the task has finished, whatever its outcome: a value, an exception, or cancellation
-// (swallowed here, as in the seed; cancelled() tells). Awaiting task() gives the value, rethrows the exception,
-// or cancels the awaiting task as for any TaskHandle; task().wait_outcome() never does.
-// Waiting on an ELO never cancels its task: a wait that ends otherwise (another member of a WaitAny fired, the
-// waiter was cancelled or timed out) leaves the task running.
+// (swallowed here, as in the seed; cancelled() tells). Awaiting task() gives the value, rethrows the
+// exception, or cancels the awaiting task as for any TaskHandle; task().wait_outcome() never does. Waiting on
+// an ELO never cancels its task: a wait that ends otherwise (another member of a WaitAny fired, the waiter
+// was cancelled or timed out) leaves the task running.
 #pragma once
 
 #include <coroutine>
@@ -58,7 +58,8 @@ class ELO : private CompletionWaiter {
     ELO& elo_;
   };
 
-  /// Waits until the task has finished. Cancel-safe: a cancelled waiter leaves the queue; the task is untouched.
+  /// Waits until the task has finished. Cancel-safe: a cancelled waiter leaves the queue; the task is
+  /// untouched.
   Awaiter wait() noexcept { return Awaiter(*this); }
   Awaiter operator co_await() noexcept { return Awaiter(*this); }
 
@@ -74,7 +75,8 @@ class ELO : private CompletionWaiter {
   }
   static void on_done(CompletionWaiter& w, TaskBase&) noexcept {
     auto& self = static_cast<ELO&>(w);
-    while (!self.waiters_.empty()) wake_waiter(self.waiters_.pop_front());
+    while (!self.waiters_.empty())
+      wake_waiter(self.waiters_.pop_front());
   }
 
   TaskHandle<T> task_;

@@ -1,11 +1,12 @@
 // The loop-side half shared by Message and ThreadSafeEvent: an Event-like flag with many waiters (tasks and
 // listeners) that other threads, and ISRs on the MCU, signal only through atomics and a ForeignWake node.
 //
-// Protocol: a signaller publishes its data with a seq_cst atomic operation, then reads the bound loop (seq_cst)
-// and posts the node to it. The loop side binds the loop (seq_cst store) before it looks at the published data
-// (seq_cst exchange), so a signal racing with the first wait is seen by one side or the other, never lost. Every
-// loop-side member first "absorbs" what was published (moves it into loop-side state and releases the waiters),
-// so a set() that happened before is_set(), clear() or wait() is always taken into account by it.
+// Protocol: a signaller publishes its data with a seq_cst atomic operation, then reads the bound loop
+// (seq_cst) and posts the node to it. The loop side binds the loop (seq_cst store) before it looks at the
+// published data (seq_cst exchange), so a signal racing with the first wait is seen by one side or the other,
+// never lost. Every loop-side member first "absorbs" what was published (moves it into loop-side state and
+// releases the waiters), so a set() that happened before is_set(), clear() or wait() is always taken into
+// account by it.
 #pragma once
 
 #include <atomic>
@@ -70,7 +71,8 @@ class ForeignEventCore {
   void fire() noexcept {
     set_ = true;
     if (external_) drop_external();
-    while (!waiters_.empty()) wake_waiter(waiters_.pop_front());
+    while (!waiters_.empty())
+      wake_waiter(waiters_.pop_front());
   }
 
   bool set_ = false;  // loop-side state (valid after absorb())

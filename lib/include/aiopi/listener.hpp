@@ -1,16 +1,16 @@
-// Listener: a waiter that is a function instead of a suspended task. WaitAny / WaitAll / nested groups register
-// one per member directly in the member's waiter list, so waiting on a group of Events allocates nothing and
-// spawns no task.
+// Listener: a waiter that is a function instead of a suspended task. WaitAny / WaitAll / nested groups
+// register one per member directly in the member's waiter list, so waiting on a group of Events allocates
+// nothing and spawns no task.
 //
 // The protocol an "event-like object" offers to be listened to without a watcher task (Event, Message,
 // ThreadSafeEvent, ELO, WaitAny, WaitAll):
 //
 //   bool is_set()                    would wait() complete at once?
-//   void add_listener(Listener& l)   precondition !is_set(); `l` is called (once) when a wait() would complete
+//   void add_listener(Listener& l)   precondition !is_set(); `l` is called once, when a wait() would end
 //   void remove_listener(Listener&)  withdraws `l` if it has not been called yet (a no-op otherwise)
 //
-// A source notifies a listener exactly where it would make a waiting task ready, in the same FIFO order as its
-// task waiters; the notification unlinks the listener first (one shot, like a released waiter).
+// A source notifies a listener exactly where it would make a waiting task ready, in the same FIFO order as
+// its task waiters; the notification unlinks the listener first (one shot, like a released waiter).
 #pragma once
 
 #include <concepts>
@@ -21,7 +21,8 @@
 namespace aiopi {
 
 /// A WaitNode without a task. The function runs on the loop's thread, inside whatever released the source
-/// (Event::set(), a completion, ...): it must only record and make tasks ready, never resume anything directly.
+/// (Event::set(), a completion, ...): it must only record and make tasks ready, never resume anything
+/// directly.
 class Listener : public WaitNode {
  public:
   using Fn = void (*)(Listener& self) noexcept;

@@ -1,33 +1,34 @@
-// Message<T> (micropython-async `threadsafe.Message`): an Event that carries a value and that other threads, and
-// ISRs on the MCU, may set.
+// Message<T> (micropython-async `threadsafe.Message`): an Event that carries a value and that other threads,
+// and ISRs on the MCU, may set.
 //
 //   aiopi::Message<int> msg;
 //   // any thread / ISR:                 // tasks (any number):
 //   msg.set(42);                         int v = co_await msg;   // or co_await msg.wait()
 //                                        msg.clear();            // the usual pattern: the consumer clears
 //
-// Thread safety: set() may be called from any thread, from ISRs and from the loop itself, concurrently; it never
-// blocks, never allocates (beyond what constructing a T does) and takes no lock. Everything else (wait, clear,
-// is_set, value) belongs to the thread of the loop that waits on it.
+// Thread safety: set() may be called from any thread, from ISRs and from the loop itself, concurrently; it
+// never blocks, never allocates (beyond what constructing a T does) and takes no lock. Everything else (wait,
+// clear, is_set, value) belongs to the thread of the loop that waits on it.
 //
-// Hand-over of the value: a small lock-free slot pool (`Slots` entries, default 4). A setter claims a free slot
-// (CAS on a bit mask), constructs the value in it, and publishes the slot index with one atomic exchange; the slot
-// it displaces (an older value nobody read) is destroyed and freed by that setter. The loop takes the latest
-// index with an exchange, moves the value out and frees the slot. No reader ever sees a half-written value and no
-// seqlock retry is needed, so T may be any movable type. Only when more than Slots-2 set() calls overlap in time
-// (nested ISRs plus threads) does a set() find no free slot: it then returns false and the value is dropped
-// (counted by dropped()); with the defaults this needs three simultaneous setters.
+// Hand-over of the value: a small lock-free slot pool (`Slots` entries, default 4). A setter claims a free
+// slot (CAS on a bit mask), constructs the value in it, and publishes the slot index with one atomic
+// exchange; the slot it displaces (an older value nobody read) is destroyed and freed by that setter. The
+// loop takes the latest index with an exchange, moves the value out and frees the slot. No reader ever sees a
+// half-written value and no seqlock retry is needed, so T may be any movable type. Only when more than
+// Slots-2 set() calls overlap in time (nested ISRs plus threads) does a set() find no free slot: it then
+// returns false and the value is dropped (counted by dropped()); with the defaults this needs three
+// simultaneous setters.
 //
-// No queueing (deliberate, as in the seed): a Message holds one value. Two set() calls before a waiter runs leave
-// the second value; every waiter returns the value current when it resumes. Use ThreadSafeQueue when every value
-// matters. Since clear() also clears a set() that raced with it, a consumer that must never miss the *latest*
-// value while other threads keep setting clears first and reads value() after:
-//   for (;;) { co_await msg.wait(); msg.clear(); use(msg.value()); }   // a set() after clear() wakes it again
+// No queueing (deliberate, as in the seed): a Message holds one value. Two set() calls before a waiter runs
+// leave the second value; every waiter returns the value current when it resumes. Use ThreadSafeQueue when
+// every value matters. Since clear() also clears a set() that raced with it, a consumer that must never miss
+// the *latest* value while other threads keep setting clears first and reads value() after:
+//   for (;;) { co_await msg.wait(); msg.clear(); use(msg.value()); }   // a later set() wakes it again
 //
-// Differences from the seed (fixed): clear() really clears — a set() that happened before clear() is absorbed and
-// cleared by it, so the next wait() blocks (the seed left a stale ThreadSafeFlag that made the next wait return at
-// once); set() from an ISR never touches the waiter list (the loop does, when it runs); is_set() on the loop
-// thread sees a set() made before it at once.
+// Differences from the seed (fixed): clear() really clears — a set() that happened before clear() is absorbed
+// and cleared by it, so the next wait() blocks (the seed left a stale ThreadSafeFlag that made the next wait
+// return at once); set() from an ISR never touches the waiter list (the loop does, when it runs); is_set() on
+// the loop thread sees a set() made before it at once.
 //
 // Cancel-safety: waiting consumes nothing; a cancelled waiter just leaves the queue and no value is lost.
 #pragma once
@@ -140,7 +141,8 @@ class Message : private detail::ForeignEventCore {
         return false;
       }
       bit = mask & (~mask + 1u);  // lowest free slot
-    } while (!free_.compare_exchange_weak(mask, mask & ~bit, std::memory_order_acquire, std::memory_order_acquire));
+    } while (!free_.compare_exchange_weak(mask, mask & ~bit, std::memory_order_acquire,
+                                          std::memory_order_acquire));
     const auto index = static_cast<std::uint32_t>(std::countr_zero(bit));
     {
       struct Unclaim {  // gives the slot back if constructing the value throws
@@ -161,7 +163,8 @@ class Message : private detail::ForeignEventCore {
   }
   void release_slot(std::uint32_t index) noexcept {
     slots_[index].reset();
-    free_.fetch_add(1u << index, std::memory_order_release);  // the bit is clear: add sets it (no fetch_or on M0+)
+    // The bit is clear, so adding sets it (the M0+ runtime has no fetch_or).
+    free_.fetch_add(1u << index, std::memory_order_release);
   }
 
   static void absorb_fn(ForeignEventCore& core) noexcept {

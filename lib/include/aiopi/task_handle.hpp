@@ -175,7 +175,7 @@ class TaskHandle : public TaskRef {
   explicit TaskHandle(TaskStateOf<T>* state) noexcept : TaskRef(state) {}
 
   /// The outcome once done (value / cancelled / failed).
-  Outcome<T>& outcome() const noexcept { return state().outcome(); }
+  Outcome<T>& outcome() const noexcept { return typed_state().outcome(); }
 
   /// Awaiting a handle gives the task's value (a copy for an lvalue handle, moved out of an rvalue one),
   /// rethrows its exception, and cancels the awaiting task if the awaited one was cancelled.
@@ -197,8 +197,8 @@ class TaskHandle : public TaskRef {
    private:
     bool move_;
   };
-  ValueAwaiter operator co_await() const& noexcept { return {state(), false}; }
-  ValueAwaiter operator co_await() && noexcept { return {state(), true}; }
+  ValueAwaiter operator co_await() const& noexcept { return {typed_state(), false}; }
+  ValueAwaiter operator co_await() && noexcept { return {typed_state(), true}; }
 
   /// `co_await handle.wait_outcome()` waits and gives the Outcome<T> by value, never propagating
   /// cancellation.
@@ -207,10 +207,11 @@ class TaskHandle : public TaskRef {
     explicit OutcomeAwaiter(TaskStateOf<T>& s) noexcept : TaskCompletionAwaiter(s, false) {}
     Outcome<T> await_resume() { return static_cast<TaskStateOf<T>*>(target_)->outcome(); }
   };
-  OutcomeAwaiter wait_outcome() const noexcept { return OutcomeAwaiter(state()); }
+  OutcomeAwaiter wait_outcome() const noexcept { return OutcomeAwaiter(typed_state()); }
 
  private:
-  TaskStateOf<T>& state() const noexcept { return static_cast<TaskStateOf<T>&>(*task_); }
+  // Not named state(): that would hide TaskRef::state(), the public TaskState query.
+  TaskStateOf<T>& typed_state() const noexcept { return static_cast<TaskStateOf<T>&>(*task_); }
 };
 
 template <class T>

@@ -1,16 +1,17 @@
-// ThreadContext (micropython-async `threadsafe.Context`): one long-lived worker thread that runs blocking jobs
-// one after another, in submission order; each job's result is awaited by the task that submitted it.
+// ThreadContext (micropython-async `threadsafe.Context`): one long-lived worker thread that runs blocking
+// jobs one after another, in submission order; each job's result is awaited by the task that submitted it.
 // THREAD-BASED: hosted builds only (Linux); on the MCU this header is empty.
 //
 //   aiopi::ThreadContext disk;                             // starts its thread
 //   auto n = co_await disk.run(write_block, fd, buffer);   // the seed's `await ctx.assign(func, *args)`
 //
 // A job is submitted when the task co_awaits it. The queue is unbounded (jobs are linked intrusively, the job
-// itself is the only allocation), so submitting never waits — unlike the seed's bounded queue. An exception thrown
-// by a job is rethrown in the awaiting task (the seed swallowed it; here it cannot kill the worker either).
-// Cancelling the awaiting task abandons the wait: a job not started yet still runs (it cannot be told apart
-// safely from a started one without a lock on the hot path) and its result is discarded, as with to_thread.
-// The destructor runs the jobs still queued, then joins the thread (it blocks until the current job returns).
+// itself is the only allocation), so submitting never waits — unlike the seed's bounded queue. An exception
+// thrown by a job is rethrown in the awaiting task (the seed swallowed it; here it cannot kill the worker
+// either). Cancelling the awaiting task abandons the wait: a job not started yet still runs (it cannot be
+// told apart safely from a started one without a lock on the hot path) and its result is discarded, as with
+// to_thread. The destructor runs the jobs still queued, then joins the thread (it blocks until the current
+// job returns).
 #pragma once
 
 #include "aiopi/config.hpp"
@@ -45,8 +46,8 @@ class ThreadContext {
   template <class F, class... Args>
   ThreadAwaiter<detail::thread_result_t<F, Args...>> run(F&& fn, Args&&... args) {
     using R = detail::thread_result_t<F, Args...>;
-    auto* job = new detail::ThreadJobImpl<R, std::decay_t<F>, std::decay_t<Args>...>(std::forward<F>(fn),
-                                                                                    std::forward<Args>(args)...);
+    auto* job = new detail::ThreadJobImpl<R, std::decay_t<F>, std::decay_t<Args>...>(
+        std::forward<F>(fn), std::forward<Args>(args)...);
     return ThreadAwaiter<R>(job, &ThreadContext::enqueue, this);
   }
   /// The seed's name for run().

@@ -10,9 +10,9 @@
 // allocates). Everything else belongs to the thread of the loop that waits on it. Several set() calls before
 // the loop runs count once, as for Event.
 //
-// Differences from the seed (fixed): is_set() on the loop thread sees a set() made before it (the seed reported
-// False until a waiter had looked); clear() really clears (a set() made before it is absorbed, then cleared — no
-// stale flag makes the next wait() return at once).
+// Differences from the seed (fixed): is_set() on the loop thread sees a set() made before it (the seed
+// reported False until a waiter had looked); clear() really clears (a set() made before it is absorbed, then
+// cleared — no stale flag makes the next wait() return at once).
 //
 // Cancel-safety: waiting consumes nothing; a cancelled waiter leaves the queue.
 #pragma once

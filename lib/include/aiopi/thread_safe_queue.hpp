@@ -7,22 +7,22 @@
 //   if (!q.put_sync(s)) ++overruns;        Sample s = co_await q.get();
 //
 //   // task (producer):                   // thread (consumer):
-//   co_await q.put(cmd);                   if (auto c = q.get_sync()) run(*c);    // or q.get_blocking() (hosted)
+//   co_await q.put(cmd);                   if (auto c = q.get_sync()) run(*c);   // or q.get_blocking()
 //
-// Rules: one producer context and one consumer context. The side that is the loop may await (put() / get()) or
-// use the _sync calls; the other side uses put_sync()/get_sync() (non-blocking) or, on Linux, put_blocking()/
-// get_blocking(). On the loop side at most one task may wait to put and one to get at a time (a second one is a
-// usage error, as for ThreadSafeFlag). Capacity is exactly N.
+// Rules: one producer context and one consumer context. The side that is the loop may await (put() / get())
+// or use the _sync calls; the other side uses put_sync()/get_sync() (non-blocking) or, on Linux,
+// put_blocking()/get_blocking(). On the loop side at most one task may wait to put and one to get at a time
+// (a second one is a usage error, as for ThreadSafeFlag). Capacity is exactly N.
 //
-// Wake-ups: the ring indices are atomics (the producer owns the tail, the consumer the head). After changing its
-// index a side looks (seq_cst) whether a task of the loop waits for the other end and, only then, posts a
-// ForeignWake node to that loop; the waiting task publishes that it waits (seq_cst) before looking at the ring
-// again, so no wake-up is lost.
+// Wake-ups: the ring indices are atomics (the producer owns the tail, the consumer the head). After changing
+// its index a side looks (seq_cst) whether a task of the loop waits for the other end and, only then, posts a
+// ForeignWake node to that loop; the waiting task publishes that it waits (seq_cst) before looking at the
+// ring again, so no wake-up is lost.
 //
-// Cancel-safety: a cancelled put() either committed its item before the task was cancelled (the item is in the
-// queue, delivered once) or did not (nothing enqueued). A get() hands the item to the waiting task when it
-// arrives; if that task is cancelled before it resumes, the item is kept and served first by the next get() or
-// get_sync(): no item is lost or reordered.
+// Cancel-safety: a cancelled put() either committed its item before the task was cancelled (the item is in
+// the queue, delivered once) or did not (nothing enqueued). A get() hands the item to the waiting task when
+// it arrives; if that task is cancelled before it resumes, the item is kept and served first by the next
+// get() or get_sync(): no item is lost or reordered.
 #pragma once
 
 #include <atomic>
@@ -125,7 +125,8 @@ class ThreadSafeQueue {
     bool await_ready() { return q_->push(value_); }
     void await_suspend(std::coroutine_handle<> h) {
       Loop& loop = Loop::running();
-      if (q_->putter_ != nullptr) usage_error("ThreadSafeQueue.put(): only one task may wait to put at a time");
+      if (q_->putter_ != nullptr)
+        usage_error("ThreadSafeQueue.put(): only one task may wait to put at a time");
       task_ = &loop.suspend_current(h);
       q_->putter_ = this;
       q_->bind(loop);
@@ -163,7 +164,8 @@ class ThreadSafeQueue {
     }
     void await_suspend(std::coroutine_handle<> h) {
       Loop& loop = Loop::running();
-      if (q_->getter_ != nullptr) usage_error("ThreadSafeQueue.get(): only one task may wait to get at a time");
+      if (q_->getter_ != nullptr)
+        usage_error("ThreadSafeQueue.get(): only one task may wait to get at a time");
       task_ = &loop.suspend_current(h);
       q_->getter_ = this;
       q_->bind(loop);
@@ -188,9 +190,13 @@ class ThreadSafeQueue {
   };
 
   /// Waits while full, then enqueues `v`. Loop side only; see the cancel-safety note above.
-  PutAwaiter put(T v) { return PutAwaiter(*this, std::move(v)); }
+  PutAwaiter put(T v) {
+    return PutAwaiter(*this, std::move(v));
+  }
   /// Waits while empty, then gives the oldest item. Loop side only; see the cancel-safety note above.
-  GetAwaiter get() noexcept { return GetAwaiter(*this); }
+  GetAwaiter get() noexcept {
+    return GetAwaiter(*this);
+  }
 
  private:
   union Slot {
@@ -199,9 +205,15 @@ class ThreadSafeQueue {
     T value;
   };
 
-  static std::uint32_t next(std::uint32_t i) noexcept { return i + 1 == kWrap ? 0 : i + 1; }
-  static std::uint32_t distance(std::uint32_t h, std::uint32_t t) noexcept { return t >= h ? t - h : t + kWrap - h; }
-  Slot& slot(std::uint32_t i) noexcept { return ring_[i < kCap ? i : i - kCap]; }
+  static std::uint32_t next(std::uint32_t i) noexcept {
+    return i + 1 == kWrap ? 0 : i + 1;
+  }
+  static std::uint32_t distance(std::uint32_t h, std::uint32_t t) noexcept {
+    return t >= h ? t - h : t + kWrap - h;
+  }
+  Slot& slot(std::uint32_t i) noexcept {
+    return ring_[i < kCap ? i : i - kCap];
+  }
 
   /// Producer: moves from `v` only when there is room.
   bool push(T& v) {
@@ -290,11 +302,11 @@ class ThreadSafeQueue {
   Slot ring_[N];
   std::atomic<std::uint32_t> head_{0};  // consumer-owned
 #if AIOPI_HOSTED
-  char pad_[64];  // keeps the two indices off one cache line (no alignas: coroutine frames are not over-aligned)
+  char pad_[64];  // keeps the indices off one cache line (not alignas: coroutine frames are not over-aligned)
 #endif
-  std::atomic<std::uint32_t> tail_{0};  // producer-owned
-  std::atomic<Loop*> get_loop_{nullptr};            // set while a task waits in get()
-  std::atomic<Loop*> put_loop_{nullptr};            // set while a task waits in put()
+  std::atomic<std::uint32_t> tail_{0};    // producer-owned
+  std::atomic<Loop*> get_loop_{nullptr};  // set while a task waits in get()
+  std::atomic<Loop*> put_loop_{nullptr};  // set while a task waits in put()
   std::atomic<bool> stashed_{false};
   std::optional<T> stash_;  // consumer side: an item handed to a get() that was cancelled before resuming
   Loop* bound_ = nullptr;   // the loop of the awaiting side

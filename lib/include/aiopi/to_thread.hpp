@@ -1,8 +1,8 @@
-// to_thread / run_in_thread (asyncio.to_thread; the seed's `unblock` recipe): run a blocking function on a worker
-// thread and await its result from a task. THREAD-BASED: hosted builds only (Linux); on the MCU this header is
-// empty, since there are no threads there.
+// to_thread / run_in_thread (asyncio.to_thread; the seed's `unblock` recipe): run a blocking function on a
+// worker thread and await its result from a task. THREAD-BASED: hosted builds only (Linux); on the MCU this
+// header is empty, since there are no threads there.
 //
-//   std::string text = co_await aiopi::to_thread(read_whole_file, path);   // the loop keeps running meanwhile
+//   std::string text = co_await aiopi::to_thread(read_whole_file, path);   // the loop runs on meanwhile
 //
 // Each call starts one std::thread (detached) that runs fn(args...) — arguments are decay-copied as by
 // std::thread — and posts its completion to the loop through a ForeignWake node. For a long-lived worker that
@@ -10,9 +10,9 @@
 //
 // The result is moved to the awaiting task; an exception thrown by fn is rethrown there (where exceptions
 // exist). Cancelling the awaiting task abandons the wait at once: the function cannot be stopped and runs to
-// its end on its thread, then its result (or exception) is destroyed there. The state shared by the task and the
-// worker is reference-counted with atomics, so it outlives whichever side finishes last; the awaiter does not
-// let its frame (or the loop) go while the worker is inside its few-instruction post to the loop.
+// its end on its thread, then its result (or exception) is destroyed there. The state shared by the task and
+// the worker is reference-counted with atomics, so it outlives whichever side finishes last; the awaiter does
+// not let its frame (or the loop) go while the worker is inside its few-instruction post to the loop.
 // Anything fn touches by reference must outlive the call, even when the wait is abandoned.
 #pragma once
 
@@ -56,7 +56,8 @@ class ThreadJobBase : public ForeignWake {
     std::uint32_t expected = kRunning;
     if (phase_.compare_exchange_strong(expected, kPosting, std::memory_order_acq_rel)) {
       loop_->post_threadsafe(*this);  // the worker's reference travels with the post
-      phase_.store(kPosted, std::memory_order_release);  // the awaiter's reference keeps this alive until seen
+      // The awaiter keeps its reference (so this object alive) until it has seen kPosted.
+      phase_.store(kPosted, std::memory_order_release);
     } else {
       drop();  // abandoned: nobody will read the result
     }
@@ -73,7 +74,8 @@ class ThreadJobBase : public ForeignWake {
       if (!phase_.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {
         // The worker finished and is posting: let it finish the post, so the node is in the inbox (which the
         // loop drains even when it is destroyed) before this frame, and maybe the loop, go away.
-        while (phase_.load(std::memory_order_acquire) != kPosted) std::this_thread::yield();
+        while (phase_.load(std::memory_order_acquire) != kPosted)
+          std::this_thread::yield();
       }
     }
     drop();
@@ -125,8 +127,8 @@ class ThreadJobBase : public ForeignWake {
   std::atomic<std::uint32_t> refs_{1};  // the awaiter's
   std::atomic<std::uint32_t> phase_{kRunning};
   Loop* loop_ = nullptr;
-  TaskBase* waiter_ = nullptr;  // loop thread only
-  bool started_ = false;        // loop thread only
+  TaskBase* waiter_ = nullptr;         // loop thread only
+  bool started_ = false;               // loop thread only
   ThreadJobBase* next_job_ = nullptr;  // ThreadContext's queue
 };
 
@@ -140,7 +142,8 @@ template <class R, class F, class... Args>
 class ThreadJobImpl final : public ThreadJob<R> {
  public:
   template <class FF, class... AA>
-  explicit ThreadJobImpl(FF&& fn, AA&&... args) : call_(std::in_place, std::forward<FF>(fn), std::forward<AA>(args)...) {}
+  explicit ThreadJobImpl(FF&& fn, AA&&... args)
+      : call_(std::in_place, std::forward<FF>(fn), std::forward<AA>(args)...) {}
 
  private:
   void run() noexcept override {
@@ -160,8 +163,8 @@ class ThreadJobImpl final : public ThreadJob<R> {
       std::apply([](auto& f, auto&... a) { std::invoke(std::move(f), std::move(a)...); }, *call_);
       this->outcome.set_value();
     } else {
-      this->outcome.set_value(
-          std::apply([](auto& f, auto&... a) -> R { return std::invoke(std::move(f), std::move(a)...); }, *call_));
+      this->outcome.set_value(std::apply(
+          [](auto& f, auto&... a) -> R { return std::invoke(std::move(f), std::move(a)...); }, *call_));
     }
   }
   std::optional<std::tuple<F, Args...>> call_;
@@ -217,8 +220,8 @@ inline void start_own_thread(ThreadJobBase* job, void*) {
 template <class F, class... Args>
 ThreadAwaiter<detail::thread_result_t<F, Args...>> to_thread(F&& fn, Args&&... args) {
   using R = detail::thread_result_t<F, Args...>;
-  auto* job = new detail::ThreadJobImpl<R, std::decay_t<F>, std::decay_t<Args>...>(std::forward<F>(fn),
-                                                                                  std::forward<Args>(args)...);
+  auto* job = new detail::ThreadJobImpl<R, std::decay_t<F>, std::decay_t<Args>...>(
+      std::forward<F>(fn), std::forward<Args>(args)...);
   return ThreadAwaiter<R>(job, &detail::start_own_thread, nullptr);
 }
 

@@ -7,12 +7,12 @@
 //
 // A member that fired is remembered for the rest of the wait even if it is cleared again, as the seed's
 // watchers do; members already set when the wait begins count as fired. Members are handled as for WaitAny
-// (listeners for Event, Message, ThreadSafeEvent, ELO and nested groups; a watcher task for anything else with a
-// wait()). Many tasks may wait; completion releases them all. The group is event-like itself.
+// (listeners for Event, Message, ThreadSafeEvent, ELO and nested groups; a watcher task for anything else
+// with a wait()). Many tasks may wait; completion releases them all. The group is event-like itself.
 //
-// Cancel-safety: a task cancelled while waiting (e.g. by wait_for) leaves the queue; when no one waits any more,
-// every listener is removed, every watcher destroyed, and the partial progress is forgotten. Nothing is consumed
-// from Events or Messages.
+// Cancel-safety: a task cancelled while waiting (e.g. by wait_for) leaves the queue; when no one waits any
+// more, every listener is removed, every watcher destroyed, and the partial progress is forgotten. Nothing is
+// consumed from Events or Messages.
 #pragma once
 
 #include "aiopi/wait_group.hpp"

@@ -1,5 +1,5 @@
-// WaitAny (micropython-async `primitives.events.WaitAny`): wait until one of a fixed group of event-like objects
-// fires, and tell which.
+// WaitAny (micropython-async `primitives.events.WaitAny`): wait until one of a fixed group of event-like
+// objects fires, and tell which.
 //
 //   aiopi::Event a, b;
 //   aiopi::WaitAny any{a, b};
@@ -11,14 +11,15 @@
 // while the wait lasts. Lvalue members are held by reference and must outlive the group.
 //
 // A wait returns at once if a member is set already (the first such member is reported). When several members
-// fire in the same loop pass, the first to fire is reported (the seed could report a later one). Firing is not
-// consumed: an Event stays set until someone clears it (clear() clears every member). Many tasks may wait on
-// the same group; one firing releases them all. The group is event-like itself (is_set(), clear(), wait()).
+// fire in the same loop pass, the first to fire is reported (the seed could report a later one). Firing is
+// not consumed: an Event stays set until someone clears it (clear() clears every member). Many tasks may wait
+// on the same group; one firing releases them all. The group is event-like itself (is_set(), clear(),
+// wait()).
 //
 // Cancel-safety: a task cancelled while waiting leaves the queue; when no one waits any more, every member's
-// listener is removed and every watcher task destroyed. Nothing is lost from Events or Messages. A member whose
-// wait() consumes (ThreadSafeFlag clears itself) may lose a set() that raced with another member's firing,
-// exactly as in the seed.
+// listener is removed and every watcher task destroyed. Nothing is lost from Events or Messages. A member
+// whose wait() consumes (ThreadSafeFlag clears itself) may lose a set() that raced with another member's
+// firing, exactly as in the seed.
 #pragma once
 
 #include "aiopi/wait_group.hpp"

@@ -1,14 +1,15 @@
-// The machinery shared by WaitAny and WaitAll (wait_any.hpp, wait_all.hpp): a fixed group of event-like members,
-// one slot per member, and the tasks (or enclosing groups) waiting on the group.
+// The machinery shared by WaitAny and WaitAll (wait_any.hpp, wait_all.hpp): a fixed group of event-like
+// members, one slot per member, and the tasks (or enclosing groups) waiting on the group.
 //
 // How a group waits, without allocating:
-//  * A member that is Listenable (Event, Message, ThreadSafeEvent, ELO, a nested WaitAny/WaitAll) gets a Listener
-//    node (the slot itself) queued directly in its waiter list.
+//  * A member that is Listenable (Event, Message, ThreadSafeEvent, ELO, a nested WaitAny/WaitAll) gets a
+//    Listener node (the slot itself) queued directly in its waiter list.
 //  * Any other member with a `wait()` (ThreadSafeFlag, Delay_ms, user types) is watched by a small task that
-//    awaits `member.wait()`; its frame comes from the recycling frame allocator. Such a watcher is destroyed (or
-//    cancelled, if already woken) as soon as the group stops waiting.
+//    awaits `member.wait()`; its frame comes from the recycling frame allocator. Such a watcher is destroyed
+//    (or cancelled, if already woken) as soon as the group stops waiting.
 // The group is "armed" (its slots registered) while at least one task or enclosing group waits on it, and is
-// disarmed when the wait ends: because a member fired, or because the last waiter left (cancelled, timed out).
+// disarmed when the wait ends: because a member fired, or because the last waiter left (cancelled, timed
+// out).
 #pragma once
 
 #include <array>
@@ -29,7 +30,9 @@ namespace aiopi {
 
 /// Anything WaitAny / WaitAll accept as a member: a Listenable, or any object with a `wait()` to co_await.
 template <class E>
-concept EventLike = Listenable<E> || requires(E& e) { e.wait(); };
+concept EventLike = Listenable<E> || requires(E& e) {
+  e.wait();
+};
 
 namespace detail {
 
@@ -65,12 +68,10 @@ class WatchSlot {
   GroupSink* sink = nullptr;
   std::size_t index = 0;
 
-  void start(E& member) {
-    watcher_ = Loop::running().create_task(watch(member, this), "wait_group watcher");
-  }
+  void start(E& member) { watcher_ = Loop::running().create_task(watch(member, this), "wait_group watcher"); }
   /// Ends the watcher: a waiting one is destroyed at once (its awaiter unregisters from the member while the
-  /// member surely exists); one already woken is cancelled (it unwinds when it next runs, before touching this
-  /// slot); the running one (the watcher reporting right now) simply finishes.
+  /// member surely exists); one already woken is cancelled (it unwinds when it next runs, before touching
+  /// this slot); the running one (the watcher reporting right now) simply finishes.
   void stop() noexcept {
     if (!watcher_) return;
     TaskBase& t = watcher_.base();
@@ -117,12 +118,14 @@ class WaitGroup : private GroupSink {
  public:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-  explicit WaitGroup(Es&&... members) : GroupSink(&WaitGroup::on_member_fired), members_(std::forward<Es>(members)...) {
+  explicit WaitGroup(Es&&... members)
+      : GroupSink(&WaitGroup::on_member_fired), members_(std::forward<Es>(members)...) {
     init_slots(std::index_sequence_for<Es...>{});
   }
   /// Only an idle group may be moved (that is how a nested group gets into its parent).
   WaitGroup(WaitGroup&& o) : GroupSink(&WaitGroup::on_member_fired), members_(std::move(o.members_)) {
-    if (o.armed_ || !o.waiters_.empty()) usage_error("WaitAny/WaitAll: cannot move a group while it is waited on");
+    if (o.armed_ || !o.waiters_.empty())
+      usage_error("WaitAny/WaitAll: cannot move a group while it is waited on");
     init_slots(std::index_sequence_for<Es...>{});
   }
   WaitGroup(const WaitGroup&) = delete;
@@ -132,8 +135,8 @@ class WaitGroup : private GroupSink {
     if (armed_) disarm();
   }
 
-  /// WaitAny: some member is set now. WaitAll: every member is set now (or has fired during the wait under way).
-  /// Members that cannot be asked (no is_set(), e.g. ThreadSafeFlag) count as not set.
+  /// WaitAny: some member is set now. WaitAll: every member is set now (or has fired during the wait under
+  /// way). Members that cannot be asked (no is_set(), e.g. ThreadSafeFlag) count as not set.
   bool is_set() { return ready_now(nullptr); }
 
   /// Calls clear() on every member that has one (a wait already under way is not reset).
@@ -141,8 +144,8 @@ class WaitGroup : private GroupSink {
     std::apply([](auto&... m) { (clear_member(m), ...); }, members_);
   }
 
-  /// Index of the member whose firing ended the last wait (WaitAny: the one that fired; WaitAll: the last one),
-  /// npos before any wait ended.
+  /// Index of the member whose firing ended the last wait (WaitAny: the one that fired; WaitAll: the last
+  /// one), npos before any wait ended.
   std::size_t triggered() const noexcept { return triggered_; }
 
   /// The member at index I (a reference to the object passed in, or to the nested group held by value).
@@ -195,8 +198,9 @@ class WaitGroup : private GroupSink {
     std::size_t result_ = npos;
   };
 
-  /// Waits for the group (see WaitAny / WaitAll). Cancel-safe: a cancelled waiter leaves the queue, and the last
-  /// one to leave unregisters every slot (destroys the watcher tasks). Nothing is consumed from Events/Messages.
+  /// Waits for the group (see WaitAny / WaitAll). Cancel-safe: a cancelled waiter leaves the queue, and the
+  /// last one to leave unregisters every slot (destroys the watcher tasks). Nothing is consumed from
+  /// Events/Messages.
   Awaiter wait() noexcept { return Awaiter(*this); }
   Awaiter operator co_await() noexcept { return Awaiter(*this); }
 
@@ -211,9 +215,7 @@ class WaitGroup : private GroupSink {
     ((std::get<I>(slots_).sink = this, std::get<I>(slots_).index = I), ...);
   }
 
-  bool ready_now(std::size_t* first) {
-    return ready_impl(first, std::index_sequence_for<Es...>{});
-  }
+  bool ready_now(std::size_t* first) { return ready_impl(first, std::index_sequence_for<Es...>{}); }
   template <std::size_t... I>
   bool ready_impl(std::size_t* first, std::index_sequence<I...>) {
     if constexpr (All) {
