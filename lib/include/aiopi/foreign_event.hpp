@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <coroutine>
 
 #include "aiopi/foreign_wake.hpp"
 #include "aiopi/listener.hpp"
@@ -76,6 +77,30 @@ class ForeignEventCore {
   }
 
   bool set_ = false;  // loop-side state (valid after absorb())
+
+  /// The waiting half shared by the awaiters of Message and ThreadSafeEvent; they add await_resume.
+  class WaitAwaiterBase : private WaitNode {
+   public:
+    explicit WaitAwaiterBase(ForeignEventCore& core) noexcept : core_(core) {}
+    WaitAwaiterBase(const WaitAwaiterBase&) = delete;
+    ~WaitAwaiterBase() {
+      if (linked()) core_.leave(*this);  // cancelled while waiting
+    }
+    bool await_ready() noexcept {
+      core_.absorb();
+      return core_.set_;
+    }
+    void await_suspend(std::coroutine_handle<> h) {
+      Loop& loop = Loop::running();
+      task = &loop.suspend_current(h);
+      core_.bind(loop);
+      core_.enqueue(*this);
+      core_.absorb();  // a set() that raced with binding the loop may not have posted: look again
+    }
+
+   protected:
+    ForeignEventCore& core_;
+  };
 
  private:
   struct Node : ForeignWake {

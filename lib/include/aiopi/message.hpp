@@ -88,24 +88,9 @@ class Message : private detail::ForeignEventCore {
   /// set() calls that found no free hand-over slot. Thread-safe.
   std::uint32_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 
-  class Awaiter : private WaitNode {
+  class Awaiter : public WaitAwaiterBase {
    public:
-    explicit Awaiter(Message& m) noexcept : msg_(m) {}
-    Awaiter(const Awaiter&) = delete;
-    ~Awaiter() {
-      if (linked()) msg_.leave(*this);  // cancelled while waiting
-    }
-    bool await_ready() noexcept {
-      msg_.absorb();
-      return msg_.set_;
-    }
-    void await_suspend(std::coroutine_handle<> h) {
-      Loop& loop = Loop::running();
-      task = &loop.suspend_current(h);
-      msg_.bind(loop);
-      msg_.enqueue(*this);
-      msg_.absorb();  // a set() that raced with binding the loop may not have posted: look again
-    }
+    explicit Awaiter(Message& m) noexcept : WaitAwaiterBase(m), msg_(m) {}
     /// The newest value when the task resumes (a set() made since the release is taken into account).
     T await_resume() {
       msg_.absorb();

@@ -48,29 +48,11 @@ class ThreadSafeEvent : private detail::ForeignEventCore {
     return set_;
   }
 
-  class Awaiter : private WaitNode {
+  class Awaiter : public WaitAwaiterBase {
    public:
-    explicit Awaiter(ThreadSafeEvent& e) noexcept : ev_(e) {}
-    Awaiter(const Awaiter&) = delete;
-    ~Awaiter() {
-      if (linked()) ev_.leave(*this);  // cancelled while waiting
-    }
-    bool await_ready() noexcept {
-      ev_.absorb();
-      return ev_.set_;
-    }
-    void await_suspend(std::coroutine_handle<> h) {
-      Loop& loop = Loop::running();
-      task = &loop.suspend_current(h);
-      ev_.bind(loop);
-      ev_.enqueue(*this);
-      ev_.absorb();  // a set() that raced with binding the loop may not have posted: look again
-    }
+    explicit Awaiter(ThreadSafeEvent& e) noexcept : WaitAwaiterBase(e) {}
     /// True, as Event.
     bool await_resume() const noexcept { return true; }
-
-   private:
-    ThreadSafeEvent& ev_;
   };
 
   /// Waits until set; at once if it is. Many tasks may wait.
