@@ -174,23 +174,28 @@ TEST_P(Conformance, IntrospectionListsLiveTasksWithNamesAndStates) {
 }
 
 TEST_P(Conformance, PendingTasksSurviveRunAndResumeOnTheNextRun) {
+  // Synchronised by events, not by elapsed time, so a loaded machine cannot change the outcome.
   int ticks = 0;
+  Event third, sixth;
   auto ticker = [&]() -> Task<> {
     for (;;) {
       ++ticks;
+      if (ticks == 3) third.set();
+      if (ticks == 6) sixth.set();
       co_await sleep(1ms);
     }
   };
+  TaskHandle<> t;
   auto first = [&]() -> Task<> {
-    loop().create_task(ticker(), "ticker");
-    co_await sleep(2500us);
+    t = loop().create_task(ticker(), "ticker");
+    co_await third.wait();
   };
   run(first());
-  const int after_first = ticks;
-  EXPECT_GE(after_first, 3);
-  auto second = [&]() -> Task<> { co_await sleep(2ms); };
+  EXPECT_FALSE(t.done()) << "the ticker is still pending after run() returned";
+  EXPECT_LT(ticks, 6);
+  auto second = [&]() -> Task<> { co_await sixth.wait(); };
   run(second());
-  EXPECT_GT(ticks, after_first);
+  EXPECT_GE(ticks, 6) << "the ticker carried on in the second run";
 }
 
 TEST_P(Conformance, LoopDestructionUnwindsPendingTasks) {
