@@ -114,7 +114,8 @@ TEST_F(LinuxLoop, SteppingTheWallClockWakesWallSleepersAtOnce) {
       clock_settime(CLOCK_REALTIME, &ts);
     });
     auto w = co_await wait_for(
-        [](std::int64_t t) -> Task<bool> { co_return (co_await sleep_until_wall(t)).clock_changed; }(target), 5s);
+        [](std::int64_t t) -> Task<bool> { co_return (co_await sleep_until_wall(t)).clock_changed; }(target),
+        5s);
     stepper.join();
     co_return !w.timed_out() && *w;
   };

@@ -1,13 +1,21 @@
 // Everything of the core runtime in one include.
 #pragma once
 
+#include "aiopi/barrier.hpp"
 #include "aiopi/callback.hpp"
+#include "aiopi/condition.hpp"
+#include "aiopi/delay_ms.hpp"
 #include "aiopi/event.hpp"
 #include "aiopi/frame_allocator.hpp"
 #include "aiopi/gather.hpp"
+#include "aiopi/inplace_function.hpp"
+#include "aiopi/launch.hpp"
 #include "aiopi/lock.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/outcome.hpp"
+#include "aiopi/queue.hpp"
+#include "aiopi/ringbuf_queue.hpp"
+#include "aiopi/semaphore.hpp"
 #include "aiopi/sleep.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_group.hpp"
@@ -17,14 +25,6 @@
 #include "aiopi/timed.hpp"
 #include "aiopi/timeout.hpp"
 #include "aiopi/wait_for.hpp"
-#include "aiopi/barrier.hpp"
-#include "aiopi/condition.hpp"
-#include "aiopi/delay_ms.hpp"
-#include "aiopi/inplace_function.hpp"
-#include "aiopi/launch.hpp"
-#include "aiopi/queue.hpp"
-#include "aiopi/ringbuf_queue.hpp"
-#include "aiopi/semaphore.hpp"
 
 // Event groups, messages, publish/subscribe and the thread-safe tools.
 #include "aiopi/broker.hpp"

@@ -1,11 +1,11 @@
 // sleep_until_wall: wait for a wall-clock (UTC) instant, waking early if the wall clock is stepped.
 //
-// The loop's own clock is monotonic; calendar schedules need UTC. This awaitable converts the wall-clock target
-// into a monotonic deadline and also listens for clock steps (on Linux a CLOCK_REALTIME timerfd with
+// The loop's own clock is monotonic; calendar schedules need UTC. This awaitable converts the wall-clock
+// target into a monotonic deadline and also listens for clock steps (on Linux a CLOCK_REALTIME timerfd with
 // TFD_TIMER_CANCEL_ON_SET reports every step; the simulated board reports set_wall_clock()). After a step the
-// waiter wakes at once so the caller recomputes — an NTP correction at boot does not make a schedule fire hours
-// late. The result says why it woke; the wall clock may still be short of the target after a backwards step, so
-// callers loop until wall_now_us() >= target.
+// waiter wakes at once so the caller recomputes — an NTP correction at boot does not make a schedule fire
+// hours late. The result says why it woke; the wall clock may still be short of the target after a backwards
+// step, so callers loop until wall_now_us() >= target.
 #pragma once
 
 #include <coroutine>
@@ -23,7 +23,9 @@ struct WallWake {
 class WallSleepAwaiter : private TimerNode, private WallSleeperHook {
  public:
   explicit WallSleepAwaiter(std::int64_t target_utc_us) noexcept
-      : TimerNode(&WallSleepAwaiter::on_timer), WallSleeperHook(&WallSleepAwaiter::on_change), target_(target_utc_us) {}
+      : TimerNode(&WallSleepAwaiter::on_timer),
+        WallSleeperHook(&WallSleepAwaiter::on_change),
+        target_(target_utc_us) {}
   WallSleepAwaiter(const WallSleepAwaiter&) = delete;
 
   bool await_ready() noexcept {
