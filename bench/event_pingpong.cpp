@@ -37,23 +37,9 @@ constexpr std::int64_t kRounds = 500'000;
 constexpr std::int64_t kWarmup = 1000;
 constexpr int kReps = 5;
 
-struct Window {
+struct Window : TimedWindow {
   std::int64_t rounds = kRounds;
-  std::int64_t t0 = 0, t1 = 0;
-  std::uint64_t a0 = 0, a1 = 0;
-  void start() noexcept {
-    a0 = allocations();
-    t0 = mono_ns();
-  }
-  void stop() noexcept {
-    t1 = mono_ns();
-    a1 = allocations();
-  }
-  Sample sample() const {
-    if (t1 <= t0) die("the timed window never closed");
-    return {static_cast<double>(t1 - t0) / static_cast<double>(rounds),
-            static_cast<double>(a1 - a0) / static_cast<double>(rounds)};
-  }
+  Sample sample() const { return per_op(rounds); }
 };
 
 // --- aiopi

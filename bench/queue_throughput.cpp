@@ -31,24 +31,12 @@ constexpr std::int64_t kWarmup = 10'000;
 constexpr int kCapacity = 64;
 constexpr int kReps = 5;
 
-struct Window {
-  std::int64_t t0 = 0, t1 = 0;
-  std::uint64_t a0 = 0, a1 = 0;
+struct Window : TimedWindow {
   std::int64_t sum = 0;
-  void start() noexcept {
-    a0 = allocations();
-    t0 = mono_ns();
-  }
-  void stop() noexcept {
-    t1 = mono_ns();
-    a1 = allocations();
-  }
   Sample sample() const {
-    if (t1 <= t0) die("the timed window never closed");
     constexpr std::int64_t expected = (kWarmup + kItems) * (kWarmup + kItems - 1) / 2;
     if (sum != expected) die("items were lost or duplicated");
-    return {static_cast<double>(t1 - t0) / static_cast<double>(kItems),
-            static_cast<double>(a1 - a0) / static_cast<double>(kItems)};
+    return per_op(kItems);
   }
 };
 

@@ -33,21 +33,8 @@ constexpr std::int64_t kSpawns = 500'000;
 constexpr std::int64_t kBatch = 100;
 constexpr int kReps = 5;
 
-struct Window {
-  std::int64_t t0 = 0, t1 = 0;
-  std::uint64_t a0 = 0, a1 = 0;
-  void start() noexcept {
-    a0 = allocations();
-    t0 = mono_ns();
-  }
-  void stop() noexcept {
-    t1 = mono_ns();
-    a1 = allocations();
-  }
-  Sample sample() const {
-    if (t1 <= t0) die("the timed window never closed");
-    return {static_cast<double>(t1 - t0) / kSpawns, static_cast<double>(a1 - a0) / kSpawns};
-  }
+struct Window : TimedWindow {
+  Sample sample() const { return per_op(kSpawns); }
 };
 
 // --- aiopi

@@ -65,6 +65,25 @@ struct Sample {
   double allocs_per_op = 0;
 };
 
+/// The timed part of one repetition: time and allocations between start() and stop(), per operation.
+struct TimedWindow {
+  std::int64_t t0 = 0, t1 = 0;
+  std::uint64_t a0 = 0, a1 = 0;
+  void start() noexcept {
+    a0 = allocations();
+    t0 = mono_ns();
+  }
+  void stop() noexcept {
+    t1 = mono_ns();
+    a1 = allocations();
+  }
+  Sample per_op(std::int64_t ops) const {
+    if (t1 <= t0) die("the timed window never closed");
+    return {static_cast<double>(t1 - t0) / static_cast<double>(ops),
+            static_cast<double>(a1 - a0) / static_cast<double>(ops)};
+  }
+};
+
 /// Keeps the fastest repetition (the one least disturbed by other load on the machine) and the largest
 /// allocation rate seen in any repetition (allocations must not hide behind a lucky run).
 struct Best {
