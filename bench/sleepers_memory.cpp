@@ -12,9 +12,10 @@
 // - allocs_per_op: heap allocations per task in the second (warm) round. cold_allocs_per_op: the same in the
 //   first round, where aiopi's frame allocator still obtains its 32 KiB slabs (one malloc per ~97 sleepers).
 //   The memory figures come from the first round, in a fresh process.
-// - tcb_bytes: sizeof(aiopi::TaskStateOf<void>), the control block create_task allocates.
-// - frame_bytes: the sleeper's coroutine frame size as the compiler laid it out (seen by a
-//   recording allocator).
+// - block_bytes: the one allocation a sleeper makes (seen by a recording allocator): its control block and
+//   its coroutine frame, which share a block.
+// - tcb_bytes: the control block's share (aiopi::detail::kTaskBaseSpan; a Task<void> has no result bytes).
+// - frame_bytes: the coroutine frame as the compiler laid it out (block_bytes - tcb_bytes).
 //
 // Each implementation runs in its own process (argv[1]: aiopi, sim, asio) so RSS figures do not mix.
 #include <algorithm>
@@ -94,8 +95,8 @@ class RecordingAllocator final : public aiopi::FrameAllocator {
   int count_ = 0;
 };
 
-/// The frame size of one sleeper: calling the coroutine allocates its frame and nothing else.
-std::size_t sleeper_frame_size() {
+/// The block size of one sleeper: calling the coroutine allocates its block and nothing else.
+std::size_t sleeper_block_size() {
   RecordingAllocator rec(aiopi::frame_allocator());
   aiopi::set_frame_allocator(&rec);
   Shared s;
@@ -119,7 +120,7 @@ aiopi::Task<> aiopi_main(aiopi::Loop& loop, Round& r) {
 
 template <class Backend>
 void run_aiopi(const char* backend_name) {
-  const std::size_t frame = sleeper_frame_size();
+  const std::size_t block = sleeper_block_size();
   Backend backend;
   aiopi::Loop loop(backend);
   Round cold, warm;
@@ -134,8 +135,9 @@ void run_aiopi(const char* backend_name) {
       .num("bytes_per_task", cold.per_task(&Snapshot::frame_bytes), 1)
       .num("heap_bytes_per_task", cold.per_task(&Snapshot::heap_bytes), 1)
       .num("rss_bytes_per_task", cold.per_task(&Snapshot::rss), 1)
-      .integer("tcb_bytes", static_cast<std::int64_t>(sizeof(aiopi::TaskStateOf<void>)))
-      .integer("frame_bytes", static_cast<std::int64_t>(frame))
+      .integer("block_bytes", static_cast<std::int64_t>(block))
+      .integer("tcb_bytes", static_cast<std::int64_t>(aiopi::detail::kTaskBaseSpan))
+      .integer("frame_bytes", static_cast<std::int64_t>(block - aiopi::detail::kTaskBaseSpan))
       .print();
 }
 

@@ -53,7 +53,13 @@ MonotonicClock::time_point MonotonicClock::now() noexcept {
 }
 
 Loop::Loop(Backend& backend) noexcept : backend_(backend) {
+  timers_.set_waker(&Loop::wake_timer_target);
   backend_.attach(*this);
+}
+
+void Loop::wake_timer_target(void* target) noexcept {
+  auto& task = *static_cast<TaskBase*>(target);
+  task.loop().make_ready(task);
 }
 
 Loop::~Loop() {
@@ -94,10 +100,15 @@ void Loop::no_current_task() {
   usage_error("no current task: awaitables work only inside tasks");
 }
 
-void Loop::start_task(TaskBase& task, std::coroutine_handle<> root) noexcept {
+void Loop::start_task(TaskBase& task, detail::PromiseBase& promise, std::coroutine_handle<> root) noexcept {
   task.loop_ = this;
-  task.root_ = root;
-  task.resume_ = root;
+  task.set(TaskBase::kStarted);
+  task.set(TaskBase::kSpawned);
+  // The root promise's link word holds the innermost suspended coroutine; the control block finds it by
+  // offset (the frame follows the control block in the same allocation).
+  task.link_offset_ =
+      static_cast<std::uint16_t>(reinterpret_cast<char*>(&promise.link_) - reinterpret_cast<char*>(&task));
+  promise.link_ = root;
   task.state_ = TaskState::waiting;
   task.add_ref();  // the loop's reference, dropped when the task finishes
   registry_.push_back(task);
@@ -106,11 +117,11 @@ void Loop::start_task(TaskBase& task, std::coroutine_handle<> root) noexcept {
 }
 
 bool Loop::cancel(TaskBase& task) noexcept {
-  if (task.done() || task.unwinding_) return false;
-  if (task.forward_ != nullptr) return task.forward_->forward_(*task.forward_);
+  if (task.done() || task.has(TaskBase::kUnwinding)) return false;
+  if (CancelForward* f = task.forward(); f != nullptr) return f->forward_(*f);
   if (&task == current_) return false;  // asyncio: "can't cancel self"
-  if (task.cancel_requested_) return true;
-  task.cancel_requested_ = true;
+  if (task.has(TaskBase::kCancelRequested)) return true;
+  task.set(TaskBase::kCancelRequested);
   if (task.state_ == TaskState::waiting) make_ready(task);
   return true;
 }
@@ -240,7 +251,7 @@ void Loop::poll_now() noexcept {
 // The hot path of the whole runtime: kept small so that it inlines into run_batch; everything unusual
 // (cancellation, profiling, completion) is a call out of line.
 inline void Loop::run_task(TaskBase& task) {
-  if (task.cancel_requested_) [[unlikely]] {
+  if (task.has(TaskBase::kCancelRequested)) [[unlikely]] {
     unwind(task);
     return;
   }
@@ -251,10 +262,10 @@ inline void Loop::run_task(TaskBase& task) {
   if (profiling_) [[unlikely]] {
     resume_profiled(task);
   } else {
-    task.resume_.resume();
+    task.link().resume();
   }
   current_ = nullptr;
-  if (task.root_.done()) [[unlikely]] {
+  if (task.has(TaskBase::kFinished)) [[unlikely]] {
     complete(task);
   } else if (task.state_ == TaskState::running) {
     task.state_ = TaskState::waiting;
@@ -282,7 +293,7 @@ void Loop::run_batch() {
 
 void Loop::resume_profiled(TaskBase& task) {
   const std::uint64_t start = backend_.profile_ns();
-  task.resume_.resume();
+  task.link().resume();
   const std::uint64_t elapsed = backend_.profile_ns() - start;
   task.run_time_ns_ += elapsed;
   const auto elapsed32 = elapsed > 0xffffffffu ? 0xffffffffu : static_cast<std::uint32_t>(elapsed);
@@ -307,9 +318,8 @@ void Loop::run_callback(CallbackBase& cb) {
 }
 
 void Loop::complete(TaskBase& task) noexcept {
-  task.ops_->collect(task);
-  task.root_.destroy();  // at final suspend only the promise is left: no user code runs here
-  task.root_ = {};
+  // At final suspend only the promise and the parameters are left; the result is already in the block.
+  std::coroutine_handle<>::from_address(detail::frame_of(task)).destroy();
   finish(task);
 }
 
@@ -318,11 +328,11 @@ void Loop::unwind(TaskBase& task) noexcept {
   // run (innermost first), unlinking waiter and timer nodes and releasing what RAII holds.
   TaskBase* previous = current_;
   current_ = &task;
-  task.unwinding_ = true;
-  task.forward_ = nullptr;
-  if (task.root_) task.root_.destroy();
-  task.root_ = {};
-  task.unwinding_ = false;
+  task.set(TaskBase::kUnwinding);
+  task.set_forward(nullptr);
+  if (!task.has(TaskBase::kFrameGone))
+    std::coroutine_handle<>::from_address(detail::frame_of(task)).destroy();
+  task.clear(TaskBase::kUnwinding);
   current_ = previous;
   task.outcome_kind_ = OutcomeKind::cancelled;
   finish(task);
@@ -330,7 +340,7 @@ void Loop::unwind(TaskBase& task) noexcept {
 
 void Loop::finish(TaskBase& task) noexcept {
   task.state_ = TaskState::done;
-  task.forward_ = nullptr;
+  task.set_forward(nullptr);
   task.ListHook<RegistryTag>::unlink();
   if (&task == stop_task_) stop_now_ = true;
   const bool awaited = !task.waiters_.empty();
@@ -340,7 +350,7 @@ void Loop::finish(TaskBase& task) noexcept {
   }
 #if AIOPI_HAS_EXCEPTIONS
   if (!awaited && task.failed() && &task != stop_task_ && !closing_) {
-    call_exception_handler({"task exception was never retrieved", &task, task.ops_->exception(task)});
+    call_exception_handler({"task exception was never retrieved", &task, task.exception()});
   }
 #else
   (void)awaited;

@@ -1,6 +1,7 @@
 #include "aiopi/task_base.hpp"
 
 #include "aiopi/loop.hpp"
+#include "aiopi/panic.hpp"
 
 namespace aiopi {
 
@@ -20,6 +21,14 @@ const char* to_string(TaskState state) noexcept {
 
 bool TaskBase::cancel() noexcept {
   return loop_->cancel(*this);
+}
+
+void TaskBase::release() noexcept {
+  // Only scheduled tasks are reference counted, and the loop drops its own reference after destroying the
+  // frame, so the frame is always gone here and its bytes say how to free the block.
+  if (!has(kFrameGone)) panic("aiopi: task control block released while its coroutine frame is alive");
+  const auto* dead = std::launder(reinterpret_cast<const detail::DeadFrame*>(detail::frame_of(*this)));
+  dead->release(*this, dead->block_size);
 }
 
 }  // namespace aiopi

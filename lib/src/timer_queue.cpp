@@ -5,6 +5,8 @@
 
 namespace aiopi {
 
+static_assert(alignof(TimerQueue) >= 4, "TimerNode keeps two flags in the low bits of its queue pointer");
+
 void TimerNode::disarm_on_destruction() noexcept {
   queue()->cancel(*this);
 }
@@ -28,7 +30,7 @@ void TimerQueue::insert(TimerNode& node) noexcept {
 void TimerQueue::arm(TimerNode& node, TimePoint deadline) noexcept {
   if (node.armed()) cancel(node);
   node.deadline_ = deadline.time_since_epoch().count();
-  node.queue_bits_ = reinterpret_cast<std::uintptr_t>(this);
+  node.queue_bits_ = reinterpret_cast<std::uintptr_t>(this) | (node.queue_bits_ & TimerNode::kWakesTarget);
   insert(node);
   if (count_ == 0) {
     cached_min_ = node.deadline_;
@@ -180,7 +182,11 @@ std::size_t TimerQueue::expire(TimePoint now_tp) noexcept {
   while (!firing_.empty()) {
     TimerNode& n = firing_.pop_front();
     n.set_firing(false);
-    if (n.fire_ != nullptr) n.fire_(n);
+    if (n.wakes_target()) {
+      waker_(n.target_);
+    } else if (n.fire_ != nullptr) {
+      n.fire_(n);
+    }
   }
   return fired;
 }

@@ -71,7 +71,7 @@ class ELO : private CompletionWaiter {
   void enqueue(WaitNode& w) noexcept {
     waiters_.push_back(w);
     // Registered with the task once, on the first wait; unlinks itself if this ELO is destroyed first.
-    if (!ListHook<CompletionTag>::linked()) task_.base().add_completion_waiter(*this);
+    if (!HListHook<CompletionTag>::linked()) task_.base().add_completion_waiter(*this);
   }
   static void on_done(CompletionWaiter& w, TaskBase&) noexcept {
     auto& self = static_cast<ELO&>(w);

@@ -119,9 +119,8 @@ class GatherAwaiter {
     if constexpr (Outcomes) {
       return std::apply([](auto&... hs) { return std::tuple<Outcome<Ts>...>(hs.outcome()...); }, handles_);
     } else {
-      return std::apply(
-          [](auto&... hs) { return std::tuple<StoredType<Ts>...>(std::move(hs.outcome().value())...); },
-          handles_);
+      return std::apply([](auto&... hs) { return std::tuple<StoredType<Ts>...>(std::move(hs.result())...); },
+                        handles_);
     }
   }
 
@@ -129,7 +128,7 @@ class GatherAwaiter {
 #if AIOPI_HAS_EXCEPTIONS
   template <class H>
   static void rethrow_outcome(H& h) {
-    std::rethrow_exception(h.outcome().exception());
+    std::rethrow_exception(h.base().exception());
   }
 #endif
   std::tuple<TaskHandle<Ts>...> handles_;
@@ -160,14 +159,14 @@ class GatherRangeAwaiter {
 #if AIOPI_HAS_EXCEPTIONS
       if (TaskBase* f = core_.first_failure(); f != nullptr && f->failed()) {
         for (auto& hd : handles_) {
-          if (&hd.base() == f) std::rethrow_exception(hd.outcome().exception());
+          if (&hd.base() == f) std::rethrow_exception(hd.base().exception());
         }
       }
 #endif
       std::vector<StoredType<T>> out;
       out.reserve(handles_.size());
       for (auto& hd : handles_)
-        out.push_back(std::move(hd.outcome().value()));
+        out.push_back(std::move(hd.result()));
       return out;
     }
   }

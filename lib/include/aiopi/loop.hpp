@@ -189,7 +189,7 @@ class Loop {
   /// Records that the current task suspends at `h` and returns it. A usage error outside a task.
   TaskBase& suspend_current(std::coroutine_handle<> h) {
     if (current_ == nullptr) no_current_task();
-    current_->resume_ = h;
+    current_->link() = h;
     return *current_;
   }
   /// yield: the current task suspends at `h` and goes straight to the back of the ready queue.
@@ -208,19 +208,20 @@ class Loop {
   bool cancel(TaskBase& task) noexcept;
   /// Marks `task` cancelled without forwarding, for awaiters that propagate a child's cancellation.
   void propagate_cancel(TaskBase& task) noexcept {
-    task.cancel_requested_ = true;
+    task.set(TaskBase::kCancelRequested);
     make_ready(task);
   }
-  void set_forward(TaskBase& task, CancelForward* forward) noexcept { task.forward_ = forward; }
-  CancelForward* forward_of(const TaskBase& task) const noexcept { return task.forward_; }
+  void set_forward(TaskBase& task, CancelForward* forward) noexcept { task.set_forward(forward); }
+  CancelForward* forward_of(const TaskBase& task) const noexcept { return task.forward(); }
   void arm(TimerNode& node, TimePoint deadline) noexcept { timers_.arm(node, deadline); }
   void disarm(TimerNode& node) noexcept { timers_.cancel(node); }
   TimerQueue& timers() noexcept { return timers_; }
 
-  /// Starts a task whose control block lives elsewhere (heap for create_task, an awaiter for wait_for).
-  void start_task(TaskBase& task, std::coroutine_handle<> root) noexcept;
-  /// Destroys an unfinished task at once (its destructors run); used when an awaiter owning a control block
-  /// is itself destroyed while its child still runs (loop teardown).
+  /// Schedules the coroutine `root` (whose promise is `promise` and control block `task`) as a task.
+  void start_task(TaskBase& task, detail::PromiseBase& promise, std::coroutine_handle<> root) noexcept;
+  /// Destroys an unfinished task at once (its destructors run); used when an awaiter that started a child
+  /// task is itself destroyed while the child still runs (loop teardown), so the child cannot outlive what
+  /// it may refer to in the awaiter's frame.
   void unwind_now(TaskBase& task) noexcept;
 
  private:
@@ -244,6 +245,8 @@ class Loop {
     return cb;
   }
   static void fire_callback_timer(TimerNode& node) noexcept;
+  /// The timer queue's waker: nodes that wake a task (sleeps) carry the task as their target.
+  static void wake_timer_target(void* target) noexcept;
 
   void push_ready(Runnable& r) noexcept {
     r.ready_next_ = nullptr;

@@ -11,47 +11,47 @@
 
 namespace aiopi {
 
-/// Awaiter of all sleeps. Cancel-safe: a cancelled sleeper's timer is disarmed when its frame unwinds.
+/// Awaiter of sleep / sleep_ms: nothing but a timer node that wakes the task (40 bytes on 64-bit targets).
+/// Cancel-safe: a cancelled sleeper's timer is disarmed when its frame unwinds.
 class SleepAwaiter : private TimerNode {
  public:
-  enum class Mode : std::uint8_t { yield, relative, absolute };
-  SleepAwaiter(Mode mode, Duration delay, TimePoint when) noexcept
-      : TimerNode(&SleepAwaiter::fire),
-        time_us_(mode == Mode::absolute ? when.time_since_epoch().count() : delay.count()),
-        mode_(mode) {}
+  /// A delay of zero or less yields instead.
+  explicit SleepAwaiter(Duration delay) noexcept { stash(delay.count()); }
 
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h) {
     Loop& loop = Loop::running();
-    task_ = &loop.suspend_current(h);
-    if (mode_ == Mode::yield) {
-      loop.make_ready(*task_);  // to the back of the ready queue: every task already ready runs first
+    TaskBase& task = loop.suspend_current(h);
+    const Duration delay(stashed());
+    if (delay.count() <= 0) {
+      loop.make_ready(task);  // to the back of the ready queue: every task already ready runs first
       return;
     }
-    const TimePoint deadline =
-        mode_ == Mode::relative ? loop.deadline_after(Duration(time_us_)) : TimePoint(Duration(time_us_));
-    loop.arm(*this, deadline);
+    set_wake_target(&task);
+    loop.arm(*this, loop.deadline_after(delay));
   }
   void await_resume() const noexcept {}
+};
 
- private:
-  static void fire(TimerNode& node) noexcept {
-    auto& self = static_cast<SleepAwaiter&>(node);
-    self.task_->loop().make_ready(*self.task_);
+/// Awaiter of sleep_until: the same node, armed for an absolute time.
+class SleepUntilAwaiter : private TimerNode {
+ public:
+  explicit SleepUntilAwaiter(TimePoint when) noexcept { stash(when.time_since_epoch().count()); }
+
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) {
+    Loop& loop = Loop::running();
+    set_wake_target(&loop.suspend_current(h));
+    loop.arm(*this, TimePoint(Duration(stashed())));  // a time already passed fires at the next expiry
   }
-
-  TaskBase* task_ = nullptr;
-  std::int64_t time_us_;  // the delay (relative) or the deadline (absolute): one word, it is in every sleeper
-  Mode mode_;
+  void await_resume() const noexcept {}
 };
 
 /// Suspends for at least `d` (never less; more by however long other tasks run before yielding).
 /// `sleep(0)` yields: every task already ready runs first (asyncio's fair round-robin).
 template <class Rep, class Period>
 SleepAwaiter sleep(std::chrono::duration<Rep, Period> d) noexcept {
-  const Duration us = to_duration_ceil(d);
-  return us.count() <= 0 ? SleepAwaiter(SleepAwaiter::Mode::yield, Duration(0), TimePoint{})
-                         : SleepAwaiter(SleepAwaiter::Mode::relative, us, TimePoint{});
+  return SleepAwaiter(to_duration_ceil(d));
 }
 
 /// MicroPython's sleep_ms(ms).
@@ -60,8 +60,8 @@ inline SleepAwaiter sleep_ms(std::int64_t ms) noexcept {
 }
 
 /// Suspends until the loop's clock reaches `when`; a time already passed just yields.
-inline SleepAwaiter sleep_until(TimePoint when) noexcept {
-  return SleepAwaiter(SleepAwaiter::Mode::absolute, Duration(0), when);
+inline SleepUntilAwaiter sleep_until(TimePoint when) noexcept {
+  return SleepUntilAwaiter(when);
 }
 
 /// Awaiter of yield_now(): sleep(0) without a timer node, for the hottest path of all.

@@ -7,12 +7,15 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <new>
+#include <type_traits>
 #include <utility>
 
 #include "aiopi/config.hpp"
 #include "aiopi/frame_allocator.hpp"
 #include "aiopi/outcome.hpp"
 #include "aiopi/panic.hpp"
+#include "aiopi/task_base.hpp"
 
 namespace aiopi {
 
@@ -21,14 +24,26 @@ class Task;
 
 namespace detail {
 
+/// Bytes in front of a Task<T> control block that hold the coroutine's result (none for void), rounded so the
+/// control block and the frame after it keep the allocator's alignment.
+template <class T>
+inline constexpr std::size_t kResultSpan = std::is_void_v<T>
+                                               ? 0
+                                               : round_up(sizeof(StoredType<T>), alignof(std::max_align_t));
+
+template <class T>
+StoredType<T>* result_storage(TaskBase& task) noexcept {
+  static_assert(alignof(StoredType<T>) <= alignof(std::max_align_t),
+                "over-aligned task results are not supported");
+  return reinterpret_cast<StoredType<T>*>(reinterpret_cast<char*>(&task) - kResultSpan<T>);
+}
+template <class T>
+StoredType<T>& result_of(TaskBase& task) noexcept {
+  return *std::launder(result_storage<T>(task));
+}
+
 class PromiseBase {
  public:
-  // Frames come from the pluggable frame allocator; sized delete lets pools free without a header.
-  // Not declared noexcept (that would oblige a get_return_object_on_allocation_failure): the frame allocator
-  // never returns null, it panics instead.
-  static void* operator new(std::size_t size) { return allocate_frame(size); }
-  static void operator delete(void* frame, std::size_t size) noexcept { deallocate_frame(frame, size); }
-
   std::suspend_always initial_suspend() const noexcept { return {}; }
 
   struct FinalAwaiter {
@@ -36,45 +51,96 @@ class PromiseBase {
     template <class Promise>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> h) const noexcept {
       // A sub-coroutine hands control straight back to its awaiter (symmetric transfer, no stack growth);
-      // a task's own coroutine returns to the loop, which collects the outcome.
-      std::coroutine_handle<> next = h.promise().continuation_;
+      // a task's own coroutine returns to the loop, which sees the flag and finishes the task.
+      TaskBase& task = h.promise().task();
+      if (task.has(TaskBase::kSpawned)) {
+        task.set(TaskBase::kFinished);
+        return std::noop_coroutine();
+      }
+      std::coroutine_handle<> next = h.promise().link_;
       return next ? next : std::noop_coroutine();
     }
     void await_resume() const noexcept {}
   };
   FinalAwaiter final_suspend() const noexcept { return {}; }
 
-  std::coroutine_handle<> continuation_;
-  bool started_ = false;
+  // For a sub-coroutine, the coroutine awaiting it; for a scheduled task's own coroutine, the innermost
+  // coroutine where the task is suspended (what the loop resumes). One word either way: it is in every frame.
+  std::coroutine_handle<> link_;
 };
 
 template <class T>
-class TaskPromiseStorage : public PromiseBase {
+class TaskPromise;
+
+/// co_return for Task<T>: the value goes straight into the result storage in front of the control block.
+template <class T>
+class TaskReturn : public PromiseBase {
  public:
   template <class U>
   void return_value(U&& value) {
-    outcome_.set_value(std::forward<U>(value));
+    TaskBase& task = static_cast<TaskPromise<T>&>(*this).task();
+    ::new (static_cast<void*>(result_storage<T>(task))) StoredType<T>(std::forward<U>(value));
+    TaskPromise<T>::set_outcome(task, OutcomeKind::value);
   }
-  Outcome<T> outcome_;
 };
-
 template <>
-class TaskPromiseStorage<void> : public PromiseBase {
+class TaskReturn<void> : public PromiseBase {
  public:
-  void return_void() noexcept { outcome_.set_value(); }
-  Outcome<void> outcome_;
+  void return_void() noexcept;
 };
 
+/// The promise of Task<T>. Its frame is allocated with the control block and the result in front of it.
 template <class T>
-class TaskPromise final : public TaskPromiseStorage<T> {
+class TaskPromise final : public TaskReturn<T> {
  public:
+  // Not declared noexcept (that would oblige a get_return_object_on_allocation_failure): the frame allocator
+  // never returns null, it panics instead.
+  static void* operator new(std::size_t frame_size) {
+    char* block = static_cast<char*>(allocate_frame(kResultSpan<T> + kTaskBaseSpan + frame_size));
+    ::new (static_cast<void*>(block + kResultSpan<T>)) TaskBase();
+    return block + kResultSpan<T> + kTaskBaseSpan;
+  }
+  static void operator delete(void* frame, std::size_t frame_size) noexcept {
+    TaskBase& task = task_of_frame(frame);
+    const std::size_t block_size = kResultSpan<T> + kTaskBaseSpan + frame_size;
+    if (task.refs_ == 0) {
+      release(task, block_size);
+    } else {
+      // Handles still ask how the task ended: keep the block, and note in the dead frame how to free it.
+      task.set(TaskBase::kFrameGone);
+      ::new (frame) DeadFrame{block_size, &TaskPromise::release};
+    }
+  }
+
   Task<T> get_return_object() noexcept;
+
   void unhandled_exception() noexcept {
 #if AIOPI_HAS_EXCEPTIONS
-    this->outcome_.set_exception(std::current_exception());
+    task().set_error(std::current_exception());
 #endif
   }
+
+  TaskBase& task() noexcept {
+    return task_of_frame(std::coroutine_handle<TaskPromise>::from_promise(*this).address());
+  }
+  static void set_outcome(TaskBase& task, OutcomeKind kind) noexcept {
+    task.outcome_kind_ = kind;
+  }
+
+ private:
+  static void release(TaskBase& task, std::size_t block_size) noexcept {
+    if constexpr (!std::is_void_v<T>) {
+      if (task.outcome_kind_ == OutcomeKind::value) result_of<T>(task).~StoredType<T>();
+    }
+    char* block = reinterpret_cast<char*>(&task) - kResultSpan<T>;
+    task.~TaskBase();
+    deallocate_frame(block, block_size);
+  }
 };
+
+inline void TaskReturn<void>::return_void() noexcept {
+  TaskPromise<void>::set_outcome(static_cast<TaskPromise<void>&>(*this).task(), OutcomeKind::value);
+}
 
 }  // namespace detail
 
@@ -100,13 +166,15 @@ class [[nodiscard]] Task {
   ~Task() { reset(); }
 
   /// True while this object owns a coroutine that has not been started.
-  bool valid() const noexcept { return h_ && !h_.promise().started_; }
+  bool valid() const noexcept { return h_ && !h_.promise().task().has(TaskBase::kStarted); }
 
   /// Gives up ownership of the coroutine (used by create_task). Starting it twice is a usage error.
   Handle release_for_start() {
     if (!h_) usage_error("Task: no coroutine (moved from or default-constructed)");
-    if (h_.promise().started_) usage_error("Task: already awaited or started; a Task can run only once");
-    h_.promise().started_ = true;
+    TaskBase& task = h_.promise().task();
+    if (task.has(TaskBase::kStarted))
+      usage_error("Task: already awaited or started; a Task can run only once");
+    task.set(TaskBase::kStarted);
     return std::exchange(h_, {});
   }
 
@@ -115,15 +183,16 @@ class [[nodiscard]] Task {
     explicit Awaiter(Handle h) noexcept : h_(h) {}
     bool await_ready() const noexcept { return false; }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
-      h_.promise().continuation_ = awaiting;
+      h_.promise().link_ = awaiting;
       return h_;
     }
-    decltype(auto) await_resume() {
-      if constexpr (std::is_void_v<T>) {
-        h_.promise().outcome_.value();
-      } else {
-        return std::move(h_.promise().outcome_).value();
-      }
+    T await_resume() {
+      TaskBase& task = h_.promise().task();
+#if AIOPI_HAS_EXCEPTIONS
+      if (task.failed()) std::rethrow_exception(task.error_);
+#endif
+      if (task.outcome_kind_ != OutcomeKind::value) usage_error("Task: finished without a result");
+      if constexpr (!std::is_void_v<T>) return T(std::move(detail::result_of<T>(task)));
     }
 
    private:
@@ -132,14 +201,20 @@ class [[nodiscard]] Task {
 
   /// Awaiting runs the coroutine inline in the awaiting task (asyncio: `await coro()`); the frame is freed
   /// when this Task object goes away. Awaiting a Task a second time is a usage error.
-  Awaiter operator co_await() & { return Awaiter(start()); }
-  Awaiter operator co_await() && { return Awaiter(start()); }
+  Awaiter operator co_await() & {
+    return Awaiter(start());
+  }
+  Awaiter operator co_await() && {
+    return Awaiter(start());
+  }
 
  private:
   Handle start() {
     if (!h_) usage_error("Task: awaited without a coroutine (moved from or default-constructed)");
-    if (h_.promise().started_) usage_error("Task: awaited twice; await a TaskHandle to share a result");
-    h_.promise().started_ = true;
+    TaskBase& task = h_.promise().task();
+    if (task.has(TaskBase::kStarted))
+      usage_error("Task: awaited twice; await a TaskHandle to share a result");
+    task.set(TaskBase::kStarted);
     return h_;
   }
   void reset() noexcept {

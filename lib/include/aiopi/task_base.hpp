@@ -1,12 +1,15 @@
-// The task control block: what the loop knows about one scheduled task, independent of its result type.
-// Awaitables use the small hooks declared here (CompletionWaiter, CancelForward) to wait for tasks and to
-// take part in cancellation. Nothing here allocates.
+// The task control block: what the loop knows about one task, independent of its result type. Awaitables
+// use the small hooks declared here (CompletionWaiter, CancelForward) to wait for tasks and to take part in
+// cancellation. Nothing here allocates.
 #pragma once
 
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
+#include <new>
 
 #include "aiopi/config.hpp"
+#include "aiopi/hlist.hpp"
 #include "aiopi/intrusive_list.hpp"
 #include "aiopi/outcome.hpp"
 
@@ -49,7 +52,7 @@ enum class TaskState : std::uint8_t {
 const char* to_string(TaskState state) noexcept;
 
 /// Waits for a task to finish. Lives inside an awaiter; unlinks itself when destroyed.
-class CompletionWaiter : public ListHook<CompletionTag> {
+class CompletionWaiter : public HListHook<CompletionTag> {
  public:
   using Fn = void (*)(CompletionWaiter& self, TaskBase& finished) noexcept;
   explicit CompletionWaiter(Fn on_done) noexcept : on_done_(on_done) {}
@@ -71,20 +74,29 @@ class CancelForward {
   Fn forward_;
 };
 
-/// Type-specific operations of a task control block.
-struct TaskOps {
-  /// Moves the finished root coroutine's outcome into the control block (before the frame is destroyed).
-  void (*collect)(TaskBase& task) noexcept;
-  /// Frees the control block when the last reference is gone (no-op for blocks embedded in an awaiter).
-  void (*release)(TaskBase& task) noexcept;
-#if AIOPI_HAS_EXCEPTIONS
-  std::exception_ptr (*exception)(TaskBase& task) noexcept;
-#endif
-};
+template <class T>
+class Task;
+template <class T>
+class TaskHandle;
+namespace detail {
+class PromiseBase;
+template <class T>
+class TaskPromise;
+}  // namespace detail
 
-class TaskBase : public Runnable, public ListHook<RegistryTag> {
+/// The control block of a coroutine of type Task<T>, and of the task it becomes when scheduled.
+///
+/// It is not allocated on its own: every Task<T> frame is one block from the frame allocator laid out as
+/// [result storage | TaskBase | coroutine frame], so scheduling a coroutine as a task allocates nothing more
+/// and a sleeping task costs one block. When the frame is destroyed (the task finished or was cancelled)
+/// while handles still refer to the task, the block is kept and only the frame's bytes are dead; the last
+/// reference frees it. Sub-coroutines awaited inline carry the same header but use only its result part.
+/// See docs/design/runtime.md, "Decision: the control block sits in front of the frame".
+class TaskBase : public ListHook<RegistryTag>, public Runnable {
  public:
-  TaskBase(const TaskOps& ops, const char* name) noexcept : Runnable(Kind::task), name_(name), ops_(&ops) {}
+  TaskBase() noexcept : Runnable(Kind::task) {}
+  TaskBase(const TaskBase&) = delete;
+  TaskBase& operator=(const TaskBase&) = delete;
 
   const char* name() const noexcept { return name_ != nullptr ? name_ : "task"; }
   TaskState state() const noexcept { return state_; }
@@ -92,7 +104,7 @@ class TaskBase : public Runnable, public ListHook<RegistryTag> {
   OutcomeKind outcome_kind() const noexcept { return outcome_kind_; }
   bool cancelled() const noexcept { return outcome_kind_ == OutcomeKind::cancelled; }
   bool failed() const noexcept { return outcome_kind_ == OutcomeKind::failed; }
-  bool cancel_requested() const noexcept { return cancel_requested_; }
+  bool cancel_requested() const noexcept { return has(kCancelRequested); }
   Loop& loop() const noexcept { return *loop_; }
   /// Null until the task has been started on a loop.
   Loop* loop_ptr() const noexcept { return loop_; }
@@ -109,8 +121,8 @@ class TaskBase : public Runnable, public ListHook<RegistryTag> {
 
 #if AIOPI_HAS_EXCEPTIONS
   /// The exception a failed task ended with (null otherwise).
-  std::exception_ptr exception() noexcept {
-    return ops_->exception(*this);
+  std::exception_ptr exception() const noexcept {
+    return failed() ? error_ : nullptr;
   }
 #endif
 
@@ -118,7 +130,7 @@ class TaskBase : public Runnable, public ListHook<RegistryTag> {
     ++refs_;
   }
   void drop_ref() noexcept {
-    if (--refs_ == 0) ops_->release(*this);
+    if (--refs_ == 0) release();
   }
 
   /// Registers a waiter to be told when the task finishes. The task must not be done.
@@ -126,29 +138,107 @@ class TaskBase : public Runnable, public ListHook<RegistryTag> {
     waiters_.push_back(w);
   }
 
- protected:
-  ~TaskBase() = default;
-
  private:
   friend class Loop;
   template <class>
-  friend class TaskStateOf;
+  friend class Task;
+  template <class>
+  friend class TaskHandle;
+  template <class>
+  friend class detail::TaskPromise;
+  friend class detail::PromiseBase;
 
-  const char* name_;
-  Loop* loop_ = nullptr;
-  std::coroutine_handle<> root_;    // the task's own coroutine
-  std::coroutine_handle<> resume_;  // innermost suspended coroutine (a sub-coroutine of root_ or root_)
-  CancelForward* forward_ = nullptr;
-  IntrusiveList<CompletionWaiter, CompletionTag> waiters_;
-  const TaskOps* ops_;
-  std::uint64_t run_time_ns_ = 0;
-  std::uint32_t longest_run_ns_ = 0;
-  std::uint32_t run_count_ = 0;
-  std::uint16_t refs_ = 0;
+  enum Flag : std::uint8_t {
+    kCancelRequested = 1u << 0,
+    kUnwinding = 1u << 1,  // frame destruction under way: cancel() is a no-op
+    kStarted = 1u << 2,    // awaited or scheduled: a Task<T> runs once
+    kSpawned = 1u << 3,    // scheduled as a task (create_task, wait_for's child), not awaited inline
+    kFinished = 1u << 4,   // the coroutine reached its final suspend point
+    kFrameGone = 1u << 5,  // the frame was destroyed; its bytes hold a DeadFrame record
+  };
+  bool has(Flag f) const noexcept {
+    return (flags_ & f) != 0;
+  }
+  void set(Flag f) noexcept {
+    flags_ = static_cast<std::uint8_t>(flags_ | f);
+  }
+  void clear(Flag f) noexcept {
+    flags_ = static_cast<std::uint8_t>(flags_ & ~f);
+  }
+
+  ~TaskBase() {
+#if AIOPI_HAS_EXCEPTIONS
+    if (failed()) error_.~exception_ptr();
+#endif
+  }
+
+  /// The innermost suspended coroutine of a scheduled task: a word in its root promise (see link_offset_).
+  std::coroutine_handle<>& link() noexcept {
+    return *std::launder(
+        reinterpret_cast<std::coroutine_handle<>*>(reinterpret_cast<char*>(this) + link_offset_));
+  }
+  /// The cancel-forwarding hook of a waiting task. Shares its word with the exception of a failed one: a
+  /// task that has ended awaits nothing.
+  CancelForward* forward() const noexcept {
+    return failed() ? nullptr : forward_;
+  }
+  void set_forward(CancelForward* f) noexcept {
+    if (!failed()) forward_ = f;
+  }
+#if AIOPI_HAS_EXCEPTIONS
+  void set_error(std::exception_ptr e) noexcept {
+    if (!failed())
+      ::new (static_cast<void*>(&error_)) std::exception_ptr(std::move(e));
+    else
+      error_ = std::move(e);
+    outcome_kind_ = OutcomeKind::failed;
+  }
+#endif
+  /// The last reference is gone: frees the block (the frame is already destroyed).
+  void release() noexcept;
+
+  // Field order packs the block: the small fields fill the tail of Runnable's word, pointers follow.
   TaskState state_ = TaskState::ready;
   OutcomeKind outcome_kind_ = OutcomeKind::pending;
-  bool cancel_requested_ = false;
-  bool unwinding_ = false;  // frame destruction under way: cancel() is a no-op
+  std::uint8_t flags_ = 0;
+  std::uint32_t run_count_ = 0;
+  std::uint16_t refs_ = 0;
+  std::uint16_t link_offset_ = 0;  // from this to the root promise's link word, once scheduled
+  std::uint32_t longest_run_ns_ = 0;
+  const char* name_ = nullptr;
+  Loop* loop_ = nullptr;
+  union {
+    CancelForward* forward_ = nullptr;
+#if AIOPI_HAS_EXCEPTIONS
+    std::exception_ptr error_;
+#endif
+  };
+  HList<CompletionWaiter, CompletionTag> waiters_;
+  std::uint64_t run_time_ns_ = 0;
 };
+
+namespace detail {
+
+constexpr std::size_t round_up(std::size_t n, std::size_t to) noexcept {
+  return (n + to - 1) / to * to;
+}
+/// Bytes from a control block to its frame: the frame keeps the allocator's full alignment.
+inline constexpr std::size_t kTaskBaseSpan = round_up(sizeof(TaskBase), alignof(std::max_align_t));
+
+inline void* frame_of(TaskBase& task) noexcept {
+  return reinterpret_cast<char*>(&task) + kTaskBaseSpan;
+}
+inline TaskBase& task_of_frame(void* frame) noexcept {
+  return *std::launder(reinterpret_cast<TaskBase*>(static_cast<char*>(frame) - kTaskBaseSpan));
+}
+
+/// Written into the dead frame's bytes when a frame is destroyed while its task is still referenced: how to
+/// free the block later without knowing the result type.
+struct DeadFrame {
+  std::size_t block_size;
+  void (*release)(TaskBase& task, std::size_t block_size) noexcept;
+};
+
+}  // namespace detail
 
 }  // namespace aiopi

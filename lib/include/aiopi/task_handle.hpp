@@ -14,54 +14,6 @@
 
 namespace aiopi {
 
-/// A control block that knows its result type. Heap-allocated by create_task (reference counted), or embedded
-/// in an awaiter such as wait_for's (owned by it).
-template <class T>
-class TaskStateOf : public TaskBase {
- public:
-  explicit TaskStateOf(const char* name, bool embedded = false) noexcept
-      : TaskBase(embedded ? kEmbeddedOps : kHeapOps, name) {}
-
-  Outcome<T>& outcome() noexcept {
-    // A cancelled task was unwound without touching the typed outcome; bring it in line on first look.
-    if (outcome_kind_ == OutcomeKind::cancelled && !outcome_.cancelled()) outcome_.set_cancelled();
-    return outcome_;
-  }
-
-  /// Allocates a control block for a task created with create_task.
-  static TaskStateOf* make(const char* name) {
-    void* mem = allocate_frame(sizeof(TaskStateOf));
-    return new (mem) TaskStateOf(name);
-  }
-
- private:
-  static void collect(TaskBase& base) noexcept {
-    auto& self = static_cast<TaskStateOf&>(base);
-    auto h = std::coroutine_handle<detail::TaskPromise<T>>::from_address(self.root_.address());
-    self.outcome_ = std::move(h.promise().outcome_);
-    self.outcome_kind_ = self.outcome_.kind();
-  }
-  static void release_heap(TaskBase& base) noexcept {
-    auto* self = static_cast<TaskStateOf*>(&base);
-    self->~TaskStateOf();
-    deallocate_frame(self, sizeof(TaskStateOf));
-  }
-  static void release_embedded(TaskBase&) noexcept {}
-#if AIOPI_HAS_EXCEPTIONS
-  static std::exception_ptr exception(TaskBase& base) noexcept {
-    auto& self = static_cast<TaskStateOf&>(base);
-    return self.outcome_.failed() ? self.outcome_.exception() : nullptr;
-  }
-  static constexpr TaskOps kHeapOps{&collect, &release_heap, &exception};
-  static constexpr TaskOps kEmbeddedOps{&collect, &release_embedded, &exception};
-#else
-  static constexpr TaskOps kHeapOps{&collect, &release_heap};
-  static constexpr TaskOps kEmbeddedOps{&collect, &release_embedded};
-#endif
-
-  Outcome<T> outcome_;
-};
-
 namespace detail {
 
 /// Awaits a task's completion from another task. Cancelling the awaiting task is forwarded to the awaited one
@@ -172,54 +124,96 @@ template <class T>
 class TaskHandle : public TaskRef {
  public:
   TaskHandle() noexcept = default;
-  explicit TaskHandle(TaskStateOf<T>* state) noexcept : TaskRef(state) {}
+  explicit TaskHandle(TaskBase* task) noexcept : TaskRef(task) {}
 
-  /// The outcome once done (value / cancelled / failed).
-  Outcome<T>& outcome() const noexcept { return typed_state().outcome(); }
+  /// How the task ended, as a value (a copy of the result): pending, value, cancelled or failed.
+  Outcome<T> outcome() const requires std::is_void_v<T> || std::is_copy_constructible_v<T> {
+    Outcome<T> out;
+    switch (task_->outcome_kind()) {
+      case OutcomeKind::pending:
+        break;
+      case OutcomeKind::value:
+        if constexpr (std::is_void_v<T>) {
+          out.set_value();
+        } else {
+          out.set_value(detail::result_of<T>(*task_));
+        }
+        break;
+      case OutcomeKind::cancelled:
+        out.set_cancelled();
+        break;
+      case OutcomeKind::failed:
+#if AIOPI_HAS_EXCEPTIONS
+        out.set_exception(task_->exception());
+#endif
+        break;
+    }
+    return out;
+  }
+
+  /// The result of a task that ended with one (a usage error otherwise; rethrows a failure, and throws
+  /// CancelledError for a cancelled task where exceptions exist). Lives as long as some handle does.
+  StoredType<T>& result() const {
+#if AIOPI_HAS_EXCEPTIONS
+    if (task_->failed()) std::rethrow_exception(task_->exception());
+    if (task_->cancelled()) throw CancelledError();
+#endif
+    if (task_->outcome_kind() != OutcomeKind::value)
+      usage_error("TaskHandle::result(): the task has no result");
+    if constexpr (std::is_void_v<T>) {
+      static StoredType<T> none;
+      return none;
+    } else {
+      return detail::result_of<T>(*task_);
+    }
+  }
 
   /// Awaiting a handle gives the task's value (a copy for an lvalue handle, moved out of an rvalue one),
   /// rethrows its exception, and cancels the awaiting task if the awaited one was cancelled.
   class ValueAwaiter : public detail::TaskCompletionAwaiter {
    public:
-    ValueAwaiter(TaskStateOf<T>& s, bool move) noexcept : TaskCompletionAwaiter(s, true), move_(move) {}
-    decltype(auto) await_resume() {
-      auto& out = static_cast<TaskStateOf<T>*>(target_)->outcome();
-      if constexpr (std::is_void_v<T>) {
-        out.value();
-      } else if constexpr (std::is_copy_constructible_v<T>) {
-        if (move_) return T(std::move(out.value()));
-        return T(out.value());
-      } else {
-        return T(std::move(out.value()));  // move-only results can be taken once
+    ValueAwaiter(TaskBase& task, bool move) noexcept : TaskCompletionAwaiter(task, true), move_(move) {}
+    T await_resume() {
+      TaskCompletionAwaiter::await_resume();  // rethrows a failure
+      if (target_->outcome_kind() != OutcomeKind::value) usage_error("awaited task has no result");
+      if constexpr (!std::is_void_v<T>) {
+        StoredType<T>& value = detail::result_of<T>(*target_);
+        if constexpr (std::is_copy_constructible_v<T>) {
+          if (!move_) return T(value);
+        }
+        return T(std::move(value));  // move-only results can be taken once
       }
     }
 
    private:
     bool move_;
   };
-  ValueAwaiter operator co_await() const& noexcept { return {typed_state(), false}; }
-  ValueAwaiter operator co_await() && noexcept { return {typed_state(), true}; }
+  ValueAwaiter operator co_await() const& noexcept {
+    return {*task_, false};
+  }
+  ValueAwaiter operator co_await() && noexcept {
+    return {*task_, true};
+  }
 
   /// `co_await handle.wait_outcome()` waits and gives the Outcome<T> by value, never propagating
   /// cancellation.
   class OutcomeAwaiter : public detail::TaskCompletionAwaiter {
    public:
-    explicit OutcomeAwaiter(TaskStateOf<T>& s) noexcept : TaskCompletionAwaiter(s, false) {}
-    Outcome<T> await_resume() { return static_cast<TaskStateOf<T>*>(target_)->outcome(); }
+    explicit OutcomeAwaiter(TaskBase& task) noexcept : TaskCompletionAwaiter(task, false) {}
+    Outcome<T> await_resume() { return TaskHandle(target_).outcome(); }
   };
-  OutcomeAwaiter wait_outcome() const noexcept { return OutcomeAwaiter(typed_state()); }
-
- private:
-  // Not named state(): that would hide TaskRef::state(), the public TaskState query.
-  TaskStateOf<T>& typed_state() const noexcept { return static_cast<TaskStateOf<T>&>(*task_); }
+  OutcomeAwaiter wait_outcome() const noexcept {
+    return OutcomeAwaiter(*task_);
+  }
 };
 
 template <class T>
 TaskHandle<T> Loop::create_task(Task<T> coro, const char* name) {
   auto h = coro.release_for_start();
-  TaskStateOf<T>* state = TaskStateOf<T>::make(name);
-  TaskHandle<T> handle(state);
-  start_task(*state, h);
+  TaskBase& task = h.promise().task();
+  task.name_ = name;
+  TaskHandle<T> handle(&task);
+  start_task(task, h.promise(), h);
   return handle;
 }
 
@@ -227,15 +221,16 @@ template <class T>
 T Loop::run_until_complete(Task<T> main) {
   TaskHandle<T> handle = create_task(std::move(main), "main");
   run_until(&handle.base());
-  Outcome<T>& out = handle.outcome();
-  if (out.pending()) usage_error("run_until_complete: the loop stopped before the main task finished");
+  const TaskBase& task = handle.base();
+  if (task.outcome_kind() == OutcomeKind::pending)
+    usage_error("run_until_complete: the loop stopped before the main task finished");
 #if !AIOPI_HAS_EXCEPTIONS
-  if (out.cancelled()) panic("run_until_complete: the main task was cancelled");
+  if (task.cancelled()) panic("run_until_complete: the main task was cancelled");
 #endif
   if constexpr (std::is_void_v<T>) {
-    out.value();
+    handle.result();
   } else {
-    return std::move(out).value();
+    return T(std::move(handle.result()));
   }
 }
 

@@ -73,10 +73,9 @@ void WaitForAwaiter<T>::detach_scope() noexcept {
 template <class T>
 WaitForAwaiter<T>::~WaitForAwaiter() {
   detach_scope();
-  // Only at loop teardown can the awaiter go while its embedded child still runs: unwind the child first.
-  if (embedded_ && embedded_->loop_ptr() != nullptr && !embedded_->done())
-    embedded_->loop().unwind_now(*embedded_);
-  if (coro_) coro_.destroy();  // never started
+  // Only at loop teardown can the awaiter go while the child it started still runs: unwind the child first,
+  // as it may refer to the caller's frame. (A child never started is destroyed with coro_.)
+  if (started_child_ && !target_->done()) target_->loop().unwind_now(*target_);
   if (caller_ != nullptr && caller_->loop().forward_of(*caller_) == this)
     caller_->loop().set_forward(*caller_, nullptr);
 }

@@ -17,7 +17,8 @@ namespace aiopi {
 struct TimerTag;
 class TimerQueue;
 
-/// One armed deadline. `fire` is called once when the deadline has passed, after the node is unlinked.
+/// One armed deadline. When the deadline has passed the node is unlinked and then either `fire` is called or,
+/// for a node given a wake target, the target is handed to the queue's waker (the loop makes a task ready).
 class TimerNode : public ListHook<TimerTag> {
  public:
   using FireFn = void (*)(TimerNode&) noexcept;
@@ -32,23 +33,43 @@ class TimerNode : public ListHook<TimerTag> {
 
   TimePoint deadline() const noexcept { return TimePoint(Duration(deadline_)); }
   bool armed() const noexcept { return linked(); }
-  void set_fire(FireFn fire) noexcept { fire_ = fire; }
+  void set_fire(FireFn fire) noexcept {
+    fire_ = fire;
+    queue_bits_ &= ~kWakesTarget;
+  }
+
+ protected:
+  /// On expiry, hand `target` to the queue's waker instead of calling a function. Saves the word an awaiter
+  /// would otherwise spend on "which task to wake": a sleep is nothing but this node.
+  void set_wake_target(void* target) noexcept {
+    target_ = target;
+    queue_bits_ |= kWakesTarget;
+  }
+  /// While the node is not armed its deadline word belongs to the owner (a sleep keeps its delay there).
+  std::int64_t stashed() const noexcept { return deadline_; }
+  void stash(std::int64_t value) noexcept { deadline_ = value; }
 
  private:
   friend class TimerQueue;
-  // The queue the node was armed on, with bit 0 set while the node sits in the batch being fired (cancelling
-  // it then still prevents the call). One word instead of a pointer and a flag: timers live in every sleeping
-  // frame, so their size is the size of a sleeper.
+  // The queue the node was armed on, with two flags in the low bits: bit 0 while the node sits in the batch
+  // being fired (cancelling it then still prevents the call), bit 1 when it wakes a target. One word instead
+  // of a pointer and two flags: timers live in every sleeping frame, so their size is the size of a sleeper.
+  static constexpr std::uintptr_t kFiring = 1;
+  static constexpr std::uintptr_t kWakesTarget = 2;
   TimerQueue* queue() const noexcept {
-    return reinterpret_cast<TimerQueue*>(queue_bits_ & ~std::uintptr_t{1});
+    return reinterpret_cast<TimerQueue*>(queue_bits_ & ~(kFiring | kWakesTarget));
   }
-  bool firing() const noexcept { return (queue_bits_ & 1u) != 0; }
-  void set_firing(bool on) noexcept { queue_bits_ = (queue_bits_ & ~std::uintptr_t{1}) | (on ? 1u : 0u); }
+  bool firing() const noexcept { return (queue_bits_ & kFiring) != 0; }
+  void set_firing(bool on) noexcept { queue_bits_ = (queue_bits_ & ~kFiring) | (on ? kFiring : 0u); }
+  bool wakes_target() const noexcept { return (queue_bits_ & kWakesTarget) != 0; }
 
   void disarm_on_destruction() noexcept;
 
   std::int64_t deadline_ = 0;
-  FireFn fire_;
+  union {
+    FireFn fire_;
+    void* target_;
+  };
   std::uintptr_t queue_bits_ = 0;
 };
 
@@ -57,6 +78,10 @@ class TimerQueue {
   TimerQueue() noexcept = default;
   TimerQueue(const TimerQueue&) = delete;
   TimerQueue& operator=(const TimerQueue&) = delete;
+
+  /// What expiry does with the target of a node that has one (see TimerNode::set_wake_target).
+  using WakeFn = void (*)(void* target) noexcept;
+  void set_waker(WakeFn waker) noexcept { waker_ = waker; }
 
   /// Arms `node` for `deadline` (re-arms if it was armed). A deadline in the past fires at the next expiry.
   void arm(TimerNode& node, TimePoint deadline) noexcept;
@@ -96,6 +121,7 @@ class TimerQueue {
   std::size_t count_ = 0;
   std::int64_t cached_min_ = 0;
   bool min_valid_ = false;
+  WakeFn waker_ = nullptr;
 };
 
 }  // namespace aiopi

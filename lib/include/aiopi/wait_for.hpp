@@ -24,18 +24,16 @@ class Timeout;
 
 namespace detail {
 
-/// Races a task (embedded control block, or an existing one) against a timer node in the caller's frame.
+/// Races a task (a child it starts, or an existing one) against a timer node in the caller's frame.
 template <class T>
 class WaitForAwaiter : public CompletionWaiter, public CancelForward, private TimerNode {
  public:
-  /// Runs `coro` as a child task whose control block lives in this awaiter: no extra allocation.
+  /// Runs `coro` as a child task (its control block is already in its frame: no extra allocation).
   WaitForAwaiter(Task<T>&& coro, Duration timeout, TimePoint deadline, Timeout* scope)
       : CompletionWaiter(&on_done),
         CancelForward(&forward),
         TimerNode(&on_timer),
-        embedded_(std::in_place, "wait_for", true),
-        coro_(coro.release_for_start()),
-        target_(&*embedded_),
+        coro_(std::move(coro)),
         timeout_(timeout),
         deadline_(deadline),
         scope_(scope) {}
@@ -45,7 +43,7 @@ class WaitForAwaiter : public CompletionWaiter, public CancelForward, private Ti
         CancelForward(&forward),
         TimerNode(&on_timer),
         handle_(handle),
-        target_(static_cast<TaskStateOf<T>*>(&handle.base())),
+        target_(&handle.base()),
         timeout_(timeout),
         deadline_(deadline),
         scope_(scope) {}
@@ -56,8 +54,10 @@ class WaitForAwaiter : public CompletionWaiter, public CancelForward, private Ti
   bool await_suspend(std::coroutine_handle<> h) {
     Loop& loop = Loop::running();
     caller_ = &loop.suspend_current(h);
-    if (embedded_) {
-      loop.start_task(*embedded_, std::exchange(coro_, {}));
+    if (coro_.valid()) {
+      handle_ = loop.create_task(std::move(coro_), "wait_for");
+      target_ = &handle_.base();
+      started_child_ = true;
     } else if (target_->done()) {
       return false;  // nothing to wait for
     }
@@ -71,11 +71,10 @@ class WaitForAwaiter : public CompletionWaiter, public CancelForward, private Ti
   Timed<T> await_resume() {
     detach_scope();
     if (timed_out_) return Timed<T>::timeout();
-    Outcome<T>& out = target_->outcome();
 #if AIOPI_HAS_EXCEPTIONS
-    if (out.failed()) std::rethrow_exception(out.exception());
+    if (target_->failed()) std::rethrow_exception(target_->exception());
 #endif
-    if (out.cancelled()) {
+    if (target_->cancelled()) {
       // Only reachable when the awaited task was already cancelled before the wait began.
       Loop::running().propagate_cancel(*caller_);
       return Timed<T>::timeout();
@@ -83,7 +82,7 @@ class WaitForAwaiter : public CompletionWaiter, public CancelForward, private Ti
     if constexpr (std::is_void_v<T>) {
       return Timed<T>::completed();
     } else {
-      return Timed<T>::completed(std::move(out.value()));
+      return Timed<T>::completed(std::move(handle_.result()));
     }
   }
 
@@ -119,16 +118,16 @@ class WaitForAwaiter : public CompletionWaiter, public CancelForward, private Ti
     return cancelled;
   }
 
-  std::optional<TaskStateOf<T>> embedded_;
-  std::coroutine_handle<> coro_;
+  Task<T> coro_;  // the child, until it starts
   TaskHandle<T> handle_;
-  TaskStateOf<T>* target_;
+  TaskBase* target_ = nullptr;
   TaskBase* caller_ = nullptr;
   Duration timeout_;  // negative: use deadline_
   TimePoint deadline_;
   Timeout* scope_;
   bool timed_out_ = false;
   bool caller_cancelled_ = false;
+  bool started_child_ = false;
 };
 
 }  // namespace detail
