@@ -27,7 +27,7 @@ void TaskBase::release() noexcept {
   // Only scheduled tasks are reference counted, and the loop drops its own reference after destroying the
   // frame, so the frame is always gone here and its bytes say how to free the block.
   if (!has(kFrameGone)) panic("aiopi: task control block released while its coroutine frame is alive");
-  const auto* dead = std::launder(reinterpret_cast<const detail::DeadFrame*>(detail::frame_of(*this)));
+  const auto* dead = std::launder(detail::at_offset<const detail::DeadFrame>(detail::frame_of(*this), 0));
   dead->release(*this, dead->block_size);
 }
 

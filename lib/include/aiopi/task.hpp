@@ -35,7 +35,7 @@ template <class T>
 StoredType<T>* result_storage(TaskBase& task) noexcept {
   static_assert(alignof(StoredType<T>) <= alignof(std::max_align_t),
                 "over-aligned task results are not supported");
-  return reinterpret_cast<StoredType<T>*>(reinterpret_cast<char*>(&task) - kResultSpan<T>);
+  return at_offset<StoredType<T>>(&task, -static_cast<std::ptrdiff_t>(kResultSpan<T>));
 }
 template <class T>
 StoredType<T>& result_of(TaskBase& task) noexcept {

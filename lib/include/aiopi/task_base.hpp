@@ -84,6 +84,15 @@ template <class T>
 class TaskPromise;
 }  // namespace detail
 
+namespace detail {
+/// The object of type T that the task block's layout places `offset` bytes from `base` (the layout keeps it
+/// aligned; going through void* says so to -Wcast-align).
+template <class T>
+T* at_offset(void* base, std::ptrdiff_t offset) noexcept {
+  return static_cast<T*>(static_cast<void*>(static_cast<char*>(base) + offset));
+}
+}  // namespace detail
+
 /// The control block of a coroutine of type Task<T>, and of the task it becomes when scheduled.
 ///
 /// It is not allocated on its own: every Task<T> frame is one block from the frame allocator laid out as
@@ -174,8 +183,7 @@ class TaskBase : public ListHook<RegistryTag>, public Runnable {
 
   /// The innermost suspended coroutine of a scheduled task: a word in its root promise (see link_offset_).
   std::coroutine_handle<>& link() noexcept {
-    return *std::launder(
-        reinterpret_cast<std::coroutine_handle<>*>(reinterpret_cast<char*>(this) + link_offset_));
+    return *std::launder(detail::at_offset<std::coroutine_handle<>>(this, link_offset_));
   }
   /// The cancel-forwarding hook of a waiting task. Shares its word with the exception of a failed one: a
   /// task that has ended awaits nothing.
@@ -229,7 +237,7 @@ inline void* frame_of(TaskBase& task) noexcept {
   return reinterpret_cast<char*>(&task) + kTaskBaseSpan;
 }
 inline TaskBase& task_of_frame(void* frame) noexcept {
-  return *std::launder(reinterpret_cast<TaskBase*>(static_cast<char*>(frame) - kTaskBaseSpan));
+  return *std::launder(at_offset<TaskBase>(frame, -static_cast<std::ptrdiff_t>(kTaskBaseSpan)));
 }
 
 /// Written into the dead frame's bytes when a frame is destroyed while its task is still referenced: how to
