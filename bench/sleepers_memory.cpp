@@ -10,7 +10,7 @@
 // - rss_bytes_per_task: growth of the resident set / tasks (slab tails, malloc headers, page rounding).
 // - ns_per_op: time to create and start one sleeper (from the first create to all asleep) / tasks.
 // - allocs_per_op: heap allocations per task in the second (warm) round. cold_allocs_per_op: the same in the
-//   first round, where aiopi's frame allocator still obtains its 32 KiB slabs (one malloc per ~97 sleepers).
+//   first round, where aiopi's frame allocator still obtains its 32 KiB slabs (one malloc per ~170 sleepers).
 //   The memory figures come from the first round, in a fresh process.
 // - block_bytes: the one allocation a sleeper makes (seen by a recording allocator): its control block and
 //   its coroutine frame, which share a block.
