@@ -1,5 +1,9 @@
 #include "aiopi/intrusive_list.hpp"
 
+#include <vector>
+
+#include "aiopi/hlist.hpp"
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -57,4 +61,55 @@ TEST(IntrusiveList, SpliceKeepsOrder) {
   EXPECT_EQ(x.pop_front().value, 3);
 }
 
+namespace hlist {
+
+struct Tag;
+struct Node : aiopi::HListHook<Tag> {
+  explicit Node(int v) : value(v) {}
+  int value;
+};
+using List = aiopi::HList<Node, Tag>;
+
+std::vector<int> drain(List& list) {
+  std::vector<int> out;
+  while (!list.empty())
+    out.push_back(list.pop_front().value);
+  return out;
+}
+
+TEST(HList, AppendsInOrderAndUnlinksFirstMiddleAndLastWithoutTheList) {
+  for (int leaving = 0; leaving < 3; ++leaving) {
+    List list;
+    Node a(1), b(2), c(3);
+    Node* nodes[] = {&a, &b, &c};
+    for (Node* n : nodes)
+      list.push_back(*n);
+    nodes[leaving]->unlink();
+    EXPECT_FALSE(nodes[leaving]->linked());
+    std::vector<int> expected;
+    for (int i = 0; i < 3; ++i) {
+      if (i != leaving) expected.push_back(i + 1);
+    }
+    EXPECT_EQ(drain(list), expected) << "leaving " << leaving;
+  }
+}
+
+TEST(HList, NodeDestroyedWhileLinkedLeavesAndTheListDestroyedFirstReleasesItsNodes) {
+  Node keep(1);
+  {
+    List list;
+    list.push_back(keep);
+    {
+      Node gone(2);
+      list.push_back(gone);
+    }
+    Node last(3);
+    list.push_back(last);
+    EXPECT_EQ(drain(list), (std::vector<int>{1, 3}));
+    list.push_back(keep);
+  }
+  EXPECT_FALSE(keep.linked());
+}
+
+}  // namespace hlist
 }  // namespace

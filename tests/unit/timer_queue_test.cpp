@@ -189,3 +189,45 @@ TEST(TimerQueue, MatchesAReferenceModelUnderRandomOperations) {
 }
 
 }  // namespace
+
+namespace wake_target {
+
+std::vector<int>* g_woken = nullptr;
+
+struct Sleeper : TimerNode {
+  explicit Sleeper(int* who) { set_wake_target(who); }
+};
+
+TEST(TimerQueue, ANodeWithAWakeTargetIsHandedToTheWakerInDeadlineOrder) {
+  std::vector<int> woken;
+  g_woken = &woken;
+  TimerQueue q;
+  q.set_waker([](void* target) noexcept { g_woken->push_back(*static_cast<int*>(target)); });
+  int ids[3] = {7, 8, 9};
+  Sleeper a(&ids[0]), b(&ids[1]), c(&ids[2]);
+  std::vector<int> log;
+  Probe callback;
+  callback.id = 100;
+  callback.log = &log;
+  q.arm(a, at(30));
+  q.arm(b, at(10));
+  q.arm(callback, at(20));
+  q.arm(c, at(40));
+  q.cancel(c);
+  EXPECT_EQ(q.expire(at(50)), 3u);
+  EXPECT_EQ(woken, (std::vector<int>{8, 7}));
+  EXPECT_EQ(log, (std::vector<int>{100}));
+  // Re-arming keeps the node's mode; set_fire switches it back to a callback.
+  q.arm(a, at(60));
+  EXPECT_EQ(q.expire(at(60)), 1u);
+  EXPECT_EQ(woken, (std::vector<int>{8, 7, 7}));
+  static int fired = 0;
+  a.set_fire([](TimerNode&) noexcept { ++fired; });
+  q.arm(a, at(70));
+  EXPECT_EQ(q.expire(at(70)), 1u);
+  EXPECT_EQ(fired, 1);
+  EXPECT_EQ(woken.size(), 3u);
+  g_woken = nullptr;
+}
+
+}  // namespace wake_target
