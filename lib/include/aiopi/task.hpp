@@ -107,6 +107,8 @@ class TaskPromise final : public TaskReturn<T> {
       release(task, block_size);
     } else {
       // Handles still ask how the task ended: keep the block, and note in the dead frame how to free it.
+      // (Every frame holds at least its resume and destroy pointers, so the record fits.)
+      if (frame_size < sizeof(DeadFrame)) panic("aiopi: coroutine frame smaller than its release record");
       task.set(TaskBase::kFrameGone);
       ::new (frame) DeadFrame{block_size, &TaskPromise::release};
     }
