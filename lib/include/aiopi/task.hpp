@@ -172,11 +172,8 @@ class [[nodiscard]] Task {
 
   /// Gives up ownership of the coroutine (used by create_task). Starting it twice is a usage error.
   Handle release_for_start() {
-    if (!h_) usage_error("Task: no coroutine (moved from or default-constructed)");
-    TaskBase& task = h_.promise().task();
-    if (task.has(TaskBase::kStarted))
-      usage_error("Task: already awaited or started; a Task can run only once");
-    task.set(TaskBase::kStarted);
+    claim_start("Task: no coroutine (moved from or default-constructed)",
+                "Task: already awaited or started; a Task can run only once");
     return std::exchange(h_, {});
   }
 
@@ -212,12 +209,16 @@ class [[nodiscard]] Task {
 
  private:
   Handle start() {
-    if (!h_) usage_error("Task: awaited without a coroutine (moved from or default-constructed)");
-    TaskBase& task = h_.promise().task();
-    if (task.has(TaskBase::kStarted))
-      usage_error("Task: awaited twice; await a TaskHandle to share a result");
-    task.set(TaskBase::kStarted);
+    claim_start("Task: awaited without a coroutine (moved from or default-constructed)",
+                "Task: awaited twice; await a TaskHandle to share a result");
     return h_;
+  }
+  /// A Task runs once, whether awaited or scheduled: marks it started, or reports the misuse.
+  void claim_start(const char* if_empty, const char* if_started) {
+    if (!h_) usage_error(if_empty);
+    TaskBase& task = h_.promise().task();
+    if (task.has(TaskBase::kStarted)) usage_error(if_started);
+    task.set(TaskBase::kStarted);
   }
   void reset() noexcept {
     if (h_) h_.destroy();

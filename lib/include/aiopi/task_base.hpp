@@ -82,9 +82,7 @@ namespace detail {
 class PromiseBase;
 template <class T>
 class TaskPromise;
-}  // namespace detail
 
-namespace detail {
 /// The object of type T that the task block's layout places `offset` bytes from `base` (the layout keeps it
 /// aligned; going through void* says so to -Wcast-align).
 template <class T>

@@ -128,27 +128,7 @@ class TaskHandle : public TaskRef {
 
   /// How the task ended, as a value (a copy of the result): pending, value, cancelled or failed.
   Outcome<T> outcome() const requires std::is_void_v<T> || std::is_copy_constructible_v<T> {
-    Outcome<T> out;
-    switch (task_->outcome_kind()) {
-      case OutcomeKind::pending:
-        break;
-      case OutcomeKind::value:
-        if constexpr (std::is_void_v<T>) {
-          out.set_value();
-        } else {
-          out.set_value(detail::result_of<T>(*task_));
-        }
-        break;
-      case OutcomeKind::cancelled:
-        out.set_cancelled();
-        break;
-      case OutcomeKind::failed:
-#if AIOPI_HAS_EXCEPTIONS
-        out.set_exception(task_->exception());
-#endif
-        break;
-    }
-    return out;
+    return outcome_of(*task_);
   }
 
   /// The result of a task that ended with one (a usage error otherwise; rethrows a failure, and throws
@@ -200,10 +180,35 @@ class TaskHandle : public TaskRef {
   class OutcomeAwaiter : public detail::TaskCompletionAwaiter {
    public:
     explicit OutcomeAwaiter(TaskBase& task) noexcept : TaskCompletionAwaiter(task, false) {}
-    Outcome<T> await_resume() { return TaskHandle(target_).outcome(); }
+    Outcome<T> await_resume() { return outcome_of(*target_); }
   };
   OutcomeAwaiter wait_outcome() const noexcept {
     return OutcomeAwaiter(*task_);
+  }
+
+ private:
+  static Outcome<T> outcome_of(TaskBase& task) {
+    Outcome<T> out;
+    switch (task.outcome_kind()) {
+      case OutcomeKind::pending:
+        break;
+      case OutcomeKind::value:
+        if constexpr (std::is_void_v<T>) {
+          out.set_value();
+        } else {
+          out.set_value(detail::result_of<T>(task));
+        }
+        break;
+      case OutcomeKind::cancelled:
+        out.set_cancelled();
+        break;
+      case OutcomeKind::failed:
+#if AIOPI_HAS_EXCEPTIONS
+        out.set_exception(task.exception());
+#endif
+        break;
+    }
+    return out;
   }
 };
 
