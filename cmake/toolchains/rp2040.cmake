@@ -10,6 +10,13 @@ set(AIOPI_MCU_FLAGS "-mcpu=cortex-m0plus -mthumb -ffunction-sections -fdata-sect
 set(CMAKE_C_FLAGS_INIT "${AIOPI_MCU_FLAGS}")
 set(CMAKE_CXX_FLAGS_INIT "${AIOPI_MCU_FLAGS} -fno-exceptions -fno-rtti -fno-threadsafe-statics")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-Wl,--gc-sections --specs=nano.specs")
+# C++ executables are linked by the C driver, so g++ does not add -lstdc++ (-lstdc++_nano with nano.specs):
+# Debian ships those archives only in libstdc++-arm-none-eabi-newlib (300+ MB), and a -fno-exceptions -fno-rtti
+# image needs nothing from them but operator new/delete and the std::__throw_* hooks, which the firmware
+# defines itself (firmware/gate/cxx_runtime.cpp). The headers still come from libstdc++-arm-none-eabi-dev.
+# GCC 13's -nostdlib++ would say the same; Debian 12's GCC 12 does not have it.
+set(CMAKE_CXX_LINK_EXECUTABLE
+    "<CMAKE_C_COMPILER> <FLAGS> <CMAKE_CXX_LINK_FLAGS> <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>")
 
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
