@@ -66,10 +66,17 @@ Loop::~Loop() {
   closing_ = true;
   Loop* previous = current_slot();
   current_slot() = this;
-  // Drop queued callbacks; tasks in the queue are destroyed below through the registry.
+  // Drop queued callbacks; tasks in the queue leave it (they are destroyed below through the registry), and
+  // the entries of tasks unwound while queued give back the reference that kept their block.
   while (ready_head_ != nullptr) {
     Runnable* r = pop_ready();
-    if (r->kind_ == Runnable::Kind::callback) static_cast<CallbackBase*>(r)->drop_ref();
+    if (r->kind_ == Runnable::Kind::callback) {
+      static_cast<CallbackBase*>(r)->drop_ref();
+    } else if (auto* t = static_cast<TaskBase*>(r); t->done()) {
+      t->drop_ref();
+    } else {
+      t->state_ = TaskState::waiting;
+    }
   }
   while (!registry_.empty())
     unwind(registry_.front());
@@ -127,7 +134,8 @@ bool Loop::cancel(TaskBase& task) noexcept {
 }
 
 void Loop::unwind_now(TaskBase& task) noexcept {
-  if (task.done()) return;
+  if (task.done() || task.has(TaskBase::kUnwinding)) return;
+  if (&task == current_) panic("aiopi: a task cannot unwind itself synchronously");
   unwind(task);
 }
 
@@ -249,10 +257,10 @@ void Loop::poll_now() noexcept {
 }
 
 // The hot path of the whole runtime: kept small so that it inlines into run_batch; everything unusual
-// (cancellation, profiling, completion) is a call out of line.
+// (cancellation, a retired queue entry, profiling, completion) is a call out of line.
 inline void Loop::run_task(TaskBase& task) {
   if (task.has(TaskBase::kCancelRequested)) [[unlikely]] {
-    unwind(task);
+    run_flagged(task);
     return;
   }
   current_ = &task;
@@ -265,11 +273,28 @@ inline void Loop::run_task(TaskBase& task) {
     task.link().resume();
   }
   current_ = nullptr;
-  if (task.has(TaskBase::kFinished)) [[unlikely]] {
-    complete(task);
-  } else if (task.state_ == TaskState::running) {
+  // The task has suspended (or finished). A wake that arrived while it ran — it yielded, or something
+  // released it inside its own await_suspend — or a cancellation queues it now, once.
+  constexpr auto kAfterRun = TaskBase::kFinished | TaskBase::kWakePending | TaskBase::kCancelRequested;
+  if ((task.flags_ & kAfterRun) == 0) [[likely]] {
     task.state_ = TaskState::waiting;
+  } else if (task.has(TaskBase::kFinished)) [[unlikely]] {
+    complete(task);
+  } else {
+    task.clear(TaskBase::kWakePending);
+    task.state_ = TaskState::ready;
+    push_ready(task);
   }
+}
+
+void Loop::run_flagged(TaskBase& task) {
+  if (task.done()) {
+    // The queue entry of a task unwound while it was queued (unwind_now): its block was kept for this entry.
+    task.drop_ref();
+    return;
+  }
+  task.state_ = TaskState::running;  // popped: no longer in the queue
+  unwind(task);
 }
 
 void Loop::run_batch() {
@@ -326,6 +351,14 @@ void Loop::complete(TaskBase& task) noexcept {
 void Loop::unwind(TaskBase& task) noexcept {
   // Cancellation: destroy the frame at its suspension point. Destructors of the task's locals and awaiters
   // run (innermost first), unlinking waiter and timer nodes and releasing what RAII holds.
+  if (task.state_ == TaskState::ready) {
+    // Still in the ready queue (unwind_now on a woken task): the entry stays, so keep the block alive for
+    // it and mark it; the loop retires it when it comes up (run_flagged) without touching the frame.
+    task.add_ref();
+    task.set(TaskBase::kCancelRequested);
+  }
+  // While unwinding the task counts as running: a wake from its own destructors is ignored (make_ready).
+  task.state_ = TaskState::running;
   TaskBase* previous = current_;
   current_ = &task;
   task.set(TaskBase::kUnwinding);

@@ -23,6 +23,10 @@ bool TaskBase::cancel() noexcept {
   return loop_->cancel(*this);
 }
 
+void TaskBase::too_many_refs() noexcept {
+  panic("aiopi: more than 65,535 references (TaskRef/TaskHandle copies) to one task");
+}
+
 void TaskBase::release() noexcept {
   // Only scheduled tasks are reference counted, and the loop drops its own reference after destroying the
   // frame, so the frame is always gone here and its bytes say how to free the block.

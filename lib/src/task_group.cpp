@@ -3,12 +3,14 @@
 namespace aiopi {
 
 TaskGroup::~TaskGroup() {
-  // Children outlive the group as plain tasks, cancelled: detach every membership first.
+  // No child outlives its group: the frame that owns the group is going (its task was unwound, or the group
+  // was never waited for), and the children may refer to it. Each is unwound now, synchronously, after its
+  // membership is detached so that its completion does not reach back into this group.
   while (!members_.empty()) {
     Member& m = members_.front();
     TaskRef task = m.task;
     release(m);
-    task.cancel();
+    if (!task.done()) task.base().loop().unwind_now(task.base());
   }
 }
 

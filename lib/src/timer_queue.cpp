@@ -116,9 +116,11 @@ TimePoint TimerQueue::wake_deadline() noexcept {
   for (TimerNode& t : buckets_[b]) {
     (void)t;
     if (++n > kScanLimit) {
-      // Every deadline in bucket b agrees with last_ above bit b and has bit b set.
+      // Every deadline in bucket b agrees with last_ above bit b and has bit b set. Bucket 63 is the
+      // exception: deadlines there are >= 0 while last_ is negative (a clock that started below zero).
+      if (b == 63) return TimePoint(Duration(0));
       const auto last = static_cast<std::uint64_t>(last_);
-      const std::uint64_t high = b == 63 ? 0 : (last >> (b + 1)) << (b + 1);
+      const std::uint64_t high = (last >> (b + 1)) << (b + 1);
       return TimePoint(Duration(static_cast<std::int64_t>(high | (std::uint64_t{1} << b))));
     }
   }

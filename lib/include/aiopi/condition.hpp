@@ -104,9 +104,10 @@ class Condition {
       if (task != nullptr && task->loop().forward_of(*task) == static_cast<CancelForward*>(this)) {
         task->loop().set_forward(*task, nullptr);
       }
-      // Reached without the lock only when the frame is destroyed outright (the loop is torn down): take the
-      // lock back if it is free, so the guard in the caller's frame releases a lock that is held.
-      if (!holds_ && lock_ != nullptr) (void)Lock::BoolAwaiter(*lock_).await_ready();
+      // Reached without the lock only when the frame is destroyed outright (loop teardown, or an enclosing
+      // group unwinding its child synchronously): the caller's guard will release the lock as the unwinding
+      // goes on, so take it back if free, or have that release ignored if another task holds it now.
+      if (!holds_ && lock_ != nullptr && task != nullptr) lock_->forfeit(*task);
     }
 
     bool await_ready() const noexcept { return false; }

@@ -96,8 +96,9 @@ class Loop {
   Backend& backend() noexcept { return backend_; }
   TimePoint now() noexcept { return backend_.now(); }
   /// The absolute deadline `d` from now that never fires early on this backend.
+  /// Saturates: "never" (Duration::max()) stays never instead of wrapping into the past.
   TimePoint deadline_after(Duration d) noexcept {
-    return d.count() <= 0 ? now() : saturating_add(now(), d + backend_.timer_slack());
+    return d.count() <= 0 ? now() : saturating_add(saturating_add(now(), d), backend_.timer_slack());
   }
 
   // --- tasks -----------------------------------------------------------------------------------------------
@@ -186,28 +187,38 @@ class Loop {
 
   // --- building blocks for awaitables
   // ------------------------------------------------------------------------
-  /// Records that the current task suspends at `h` and returns it. A usage error outside a task.
+  /// Records that the current task suspends at `h` and returns it. Every awaiter that suspends a task calls
+  /// this first: it starts a new suspension, so a wake left over from an await that did not suspend is
+  /// dropped. A usage error outside a task.
   TaskBase& suspend_current(std::coroutine_handle<> h) {
     if (current_ == nullptr) no_current_task();
     current_->link() = h;
+    current_->clear(TaskBase::kWakePending);
     return *current_;
   }
-  /// yield: the current task suspends at `h` and goes straight to the back of the ready queue.
-  void requeue_current(std::coroutine_handle<> h) {
-    TaskBase& task = suspend_current(h);
-    task.state_ = TaskState::ready;
-    push_ready(task);
-  }
-  /// Queues a waiting task to run (idempotent; ignores finished tasks).
+  /// yield: the current task suspends at `h` and goes to the back of the ready queue.
+  void requeue_current(std::coroutine_handle<> h) { suspend_current(h).set(TaskBase::kWakePending); }
+  /// Wakes a task. The one place where a task enters the ready queue:
+  ///  - waiting: queued (state ready);
+  ///  - running (it is inside its own await_suspend, or being unwound): noted, and queued by the loop once
+  ///    it has suspended (never while it still runs);
+  ///  - ready (already queued) or done: nothing happens.
+  /// So a task is never queued twice, and never queued while it runs or after it has ended.
   void make_ready(TaskBase& task) noexcept {
-    if (task.state_ == TaskState::ready || task.state_ == TaskState::done || closing_) return;
-    task.state_ = TaskState::ready;
-    push_ready(task);
+    if (task.state_ == TaskState::waiting) {
+      if (closing_) return;
+      task.state_ = TaskState::ready;
+      push_ready(task);
+    } else if (task.state_ == TaskState::running) {
+      task.set(TaskBase::kWakePending);
+    }
   }
   /// asyncio's Task.cancel() rules; see TaskBase::cancel.
   bool cancel(TaskBase& task) noexcept;
-  /// Marks `task` cancelled without forwarding, for awaiters that propagate a child's cancellation.
+  /// Marks `task` cancelled without forwarding, for awaiters that propagate a child's cancellation: it
+  /// unwinds the next time the loop picks it (if it is running, once it has suspended).
   void propagate_cancel(TaskBase& task) noexcept {
+    if (task.done()) return;
     task.set(TaskBase::kCancelRequested);
     make_ready(task);
   }
@@ -219,9 +230,12 @@ class Loop {
 
   /// Schedules the coroutine `root` (whose promise is `promise` and control block `task`) as a task.
   void start_task(TaskBase& task, detail::PromiseBase& promise, std::coroutine_handle<> root) noexcept;
-  /// Destroys an unfinished task at once (its destructors run); used when an awaiter that started a child
-  /// task is itself destroyed while the child still runs (loop teardown), so the child cannot outlive what
-  /// it may refer to in the awaiter's frame.
+  /// Destroys an unfinished task at once, in whatever state it is (its destructors run; a queued task's
+  /// queue entry is retired without touching the freed frame). For destructors that cannot wait: an
+  /// awaiter or group that started a child and is destroyed while the child still runs (its parent was
+  /// unwound, the loop is torn down), so the child never outlives what it may refer to. The completion
+  /// waiters of `task` are told as usual, so an owner unlinks its own first. A no-op on a done task or one
+  /// already unwinding; unwinding the running task itself is a panic.
   void unwind_now(TaskBase& task) noexcept;
 
  private:
@@ -231,6 +245,7 @@ class Loop {
   void run_until(TaskBase* stop_task);
   void run_batch();
   void run_task(TaskBase& task);
+  void run_flagged(TaskBase& task);
   void resume_profiled(TaskBase& task);
   void run_callback(CallbackBase& cb);
   void complete(TaskBase& task) noexcept;

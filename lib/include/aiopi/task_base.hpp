@@ -41,11 +41,12 @@ class Runnable {
   Kind kind_;
 };
 
-/// Lifecycle of a task, as introspection shows it.
+/// Lifecycle of a task, as introspection shows it. The loop is the only owner of this state (see
+/// docs/design/runtime.md, "The task state machine"): `ready` means "in the ready queue exactly once".
 enum class TaskState : std::uint8_t {
-  ready,    // queued to run (a new task starts here)
-  running,  // being resumed right now
-  waiting,  // suspended until something wakes it
+  ready,    // in the ready queue (a new task starts here)
+  running,  // being resumed, or unwound, right now
+  waiting,  // suspended, in no queue, until something wakes it
   done,     // finished: see the outcome for value / cancelled / failed
 };
 
@@ -133,7 +134,11 @@ class TaskBase : public ListHook<RegistryTag>, public Runnable {
   }
 #endif
 
+  /// References are counted in 16 bits (the control block has no room for more without growing every
+  /// sleeping task); the 65,536th reference to one task is refused loudly instead of wrapping.
   void add_ref() noexcept {
+    if (refs_ == kMaxRefs) [[unlikely]]
+      too_many_refs();
     ++refs_;
   }
   void drop_ref() noexcept {
@@ -157,12 +162,15 @@ class TaskBase : public ListHook<RegistryTag>, public Runnable {
 
   enum Flag : std::uint8_t {
     kCancelRequested = 1u << 0,
-    kUnwinding = 1u << 1,  // frame destruction under way: cancel() is a no-op
-    kStarted = 1u << 2,    // awaited or scheduled: a Task<T> runs once
-    kSpawned = 1u << 3,    // scheduled as a task (create_task, wait_for's child), not awaited inline
-    kFinished = 1u << 4,   // the coroutine reached its final suspend point
-    kFrameGone = 1u << 5,  // the frame was destroyed; its bytes hold a DeadFrame record
+    kUnwinding = 1u << 1,    // frame destruction under way: cancel() is a no-op
+    kStarted = 1u << 2,      // awaited or scheduled: a Task<T> runs once
+    kSpawned = 1u << 3,      // scheduled as a task (create_task, wait_for's child), not awaited inline
+    kFinished = 1u << 4,     // the coroutine reached its final suspend point
+    kFrameGone = 1u << 5,    // the frame was destroyed; its bytes hold a DeadFrame record
+    kWakePending = 1u << 6,  // woken while running (inside its own await_suspend): queued when it suspends
   };
+  static constexpr std::uint16_t kMaxRefs = 0xffff;
+  [[noreturn]] static void too_many_refs() noexcept;
   bool has(Flag f) const noexcept {
     return (flags_ & f) != 0;
   }

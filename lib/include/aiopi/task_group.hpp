@@ -8,7 +8,8 @@
 // When a child fails with an exception, every other child is cancelled and wait() rethrows the first
 // exception once all have finished. A child that is cancelled on its own is not a failure (as in asyncio). If
 // the task awaiting wait() is cancelled, every child is cancelled and the waiter unwinds after the last one
-// finished. Destroying a group with children still running cancels them (there is no one left to wait).
+// finished. No child outlives the group: destroying a group with children still running (its owner was
+// unwound without waiting) unwinds them at once, synchronously, since they may refer to the owner's frame.
 #pragma once
 
 #include <coroutine>

@@ -11,8 +11,9 @@
 namespace aiopi {
 
 /// set() is safe from any thread and from ISRs; everything else belongs to the loop's thread. The flag clears
-/// itself when a wait() returns. Only one task may wait at a time (a second waiter is a usage error).
-/// Several set() calls before the waiter runs release it once.
+/// itself when a wait() returns (only then: a waiter cancelled after being woken leaves it set). Only one
+/// task may wait at a time (a second waiter is a usage error). Several set() calls before the waiter runs
+/// release it once.
 class ThreadSafeFlag {
  public:
   /// Binds to the loop of its first waiter; a set() before that is kept in the flag.
@@ -42,7 +43,9 @@ class ThreadSafeFlag {
     explicit Awaiter(ThreadSafeFlag& f) noexcept : flag_(&f) {}
     Awaiter(const Awaiter&) = delete;
     ~Awaiter() {
-      if (flag_ != nullptr && flag_->waiter_ == this) flag_->detach_waiter();  // cancelled while waiting
+      // Cancelled while waiting, or woken and cancelled before resuming: leave. The flag is untouched, so a
+      // set() that woke this waiter stays for the next one.
+      if (flag_ != nullptr && flag_->waiter_ == this) flag_->detach_waiter();
     }
     bool await_ready() noexcept { return flag_->flag_.exchange(false, std::memory_order_seq_cst); }
     void await_suspend(std::coroutine_handle<> h) {
@@ -53,17 +56,25 @@ class ThreadSafeFlag {
       loop.add_external_source();
       flag_->loop_.store(&loop, std::memory_order_seq_cst);
       // A set() that raced with binding the loop may not have posted: look again.
-      if (flag_->flag_.exchange(false, std::memory_order_seq_cst)) {
-        flag_->detach_waiter();
-        loop.make_ready(*task_);
-      }
+      if (flag_->flag_.load(std::memory_order_seq_cst)) wake();
     }
-    void await_resume() const noexcept {}
+    /// Only a waiter that actually resumes consumes the flag (as MicroPython's wait() does).
+    void await_resume() noexcept {
+      if (flag_ == nullptr) return;
+      flag_->flag_.store(false, std::memory_order_seq_cst);
+      if (flag_->waiter_ == this) flag_->detach_waiter();
+    }
 
    private:
     friend class ThreadSafeFlag;
+    void wake() noexcept {
+      if (woken_) return;
+      woken_ = true;
+      task_->loop().make_ready(*task_);
+    }
     ThreadSafeFlag* flag_;
     TaskBase* task_ = nullptr;
+    bool woken_ = false;
   };
 
   /// Waits until set, then clears the flag. Cancel-safe: a cancelled waiter frees the slot and a set() that
@@ -78,11 +89,10 @@ class ThreadSafeFlag {
 
   static void on_post(ForeignWake& node) noexcept {
     ThreadSafeFlag& self = *static_cast<Node&>(node).owner;
-    if (self.waiter_ == nullptr) return;  // the flag stays set for the next wait()
-    if (!self.flag_.exchange(false, std::memory_order_seq_cst)) return;
-    TaskBase* task = self.waiter_->task_;
-    self.detach_waiter();
-    task->loop().make_ready(*task);
+    // Without a waiter the flag stays set for the next wait(). With one, it is woken but the flag is left
+    // set until the waiter resumes: a waiter cancelled in between loses nothing.
+    if (self.waiter_ == nullptr || !self.flag_.load(std::memory_order_seq_cst)) return;
+    self.waiter_->wake();
   }
 
   void detach_waiter() noexcept {

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <ratio>
+#include <type_traits>
 
 namespace aiopi {
 
@@ -39,9 +41,27 @@ constexpr TimePoint saturating_add(TimePoint a, Duration d) noexcept {
 }
 
 /// Converts any std::chrono duration to whole microseconds, rounding up so a wait is never shorter than
-/// asked.
+/// asked. Saturates: a duration beyond the range of Duration (sleep_ms(INT64_MAX), hours::max()) becomes
+/// Duration::max() ("never") instead of overflowing. Integer arithmetic only: no soft float on the MCU.
 template <class Rep, class Period>
 constexpr Duration to_duration_ceil(std::chrono::duration<Rep, Period> d) noexcept {
+  using Ratio = std::ratio_divide<Period, std::micro>;  // microseconds per tick = num / den
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  if constexpr (std::is_floating_point_v<Rep>) {
+    const Rep us = d.count() * static_cast<Rep>(Ratio::num) / static_cast<Rep>(Ratio::den);
+    if (us >= static_cast<Rep>(kMax)) return Duration::max();
+    if (us <= -static_cast<Rep>(kMax)) return Duration::min();
+  } else if constexpr (Ratio::num > Ratio::den) {
+    // Coarser than a microsecond: the conversion multiplies by num, which must not overflow.
+    constexpr std::int64_t kLimit = kMax / Ratio::num;
+    if constexpr (std::is_signed_v<Rep>) {
+      if (static_cast<std::intmax_t>(d.count()) > kLimit) return Duration::max();
+      if (static_cast<std::intmax_t>(d.count()) < -kLimit) return Duration::min();
+    } else {
+      if (static_cast<std::uintmax_t>(d.count()) > static_cast<std::uintmax_t>(kLimit))
+        return Duration::max();
+    }
+  }
   return std::chrono::ceil<Duration>(d);
 }
 

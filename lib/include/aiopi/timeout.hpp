@@ -8,6 +8,7 @@
 // expiry is reported as a value (Timed<T>) exactly like wait_for.
 #pragma once
 
+#include "aiopi/detail/awaitable.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/wait_for.hpp"
@@ -34,6 +35,12 @@ class Timeout {
   template <class T>
   detail::WaitForAwaiter<T> run(Task<T> coro) {
     return {std::move(coro), Duration(-1), when_, this};
+  }
+  /// The same for any other awaitable, run in a child task (await it in the same expression when it cannot
+  /// be moved, as with wait_for).
+  template <detail::PlainAwaitable A>
+  auto run(A&& awaitable) {
+    return run(detail::as_child_task(std::forward<A>(awaitable)));
   }
 
  private:
@@ -73,8 +80,13 @@ void WaitForAwaiter<T>::detach_scope() noexcept {
 template <class T>
 WaitForAwaiter<T>::~WaitForAwaiter() {
   detach_scope();
-  // Only at loop teardown can the awaiter go while the child it started still runs: unwind the child first,
-  // as it may refer to the caller's frame. (A child never started is destroyed with coro_.)
+  // Normally the child has finished before the caller resumes or unwinds. The awaiter goes first only when
+  // the caller's frame is destroyed from outside (unwind_now by an enclosing group, loop teardown): then the
+  // child it started is unwound here, synchronously, because it may refer to the caller's frame. Stop
+  // listening first, so its completion does not try to wake the caller being destroyed. (A child never
+  // started is destroyed with coro_.)
+  CompletionWaiter::unlink();
+  if (caller_ != nullptr) caller_->loop().disarm(*this);
   if (started_child_ && !target_->done()) target_->loop().unwind_now(*target_);
   if (caller_ != nullptr && caller_->loop().forward_of(*caller_) == this)
     caller_->loop().set_forward(*caller_, nullptr);

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 #include "aiopi/intrusive_list.hpp"
 #include "aiopi/time.hpp"
@@ -117,7 +118,9 @@ class TimerQueue {
   Bucket due_;     // deadline <= last_
   Bucket buckets_[kBuckets];
   std::uint64_t non_empty_ = 0;  // bit i set when buckets_[i] has nodes
-  std::int64_t last_ = 0;
+  // Starts at the earliest time there is, so a clock that starts below zero (a simulated board at -10 s)
+  // does not see its first deadlines as already due.
+  std::int64_t last_ = std::numeric_limits<std::int64_t>::min();
   std::size_t count_ = 0;
   std::int64_t cached_min_ = 0;
   bool min_valid_ = false;

@@ -69,19 +69,13 @@ class WatchSlot {
   std::size_t index = 0;
 
   void start(E& member) { watcher_ = Loop::running().create_task(watch(member, this), "wait_group watcher"); }
-  /// Ends the watcher: a waiting one is destroyed at once (its awaiter unregisters from the member while the
-  /// member surely exists); one already woken is cancelled (it unwinds when it next runs, before touching
-  /// this slot); the running one (the watcher reporting right now) simply finishes.
+  /// Ends the watcher at once, whether it waits or was already woken (its awaiter unregisters from the
+  /// member while the member surely exists, and the watcher never outlives the group); the running one (the
+  /// watcher reporting right now) simply finishes.
   void stop() noexcept {
     if (!watcher_) return;
     TaskBase& t = watcher_.base();
-    if (!t.done() && t.loop_ptr() != nullptr && t.loop().current_task() != &t) {
-      if (t.state() == TaskState::waiting) {
-        t.loop().unwind_now(t);
-      } else {
-        t.cancel();
-      }
-    }
+    if (!t.done() && t.loop_ptr() != nullptr && t.loop().current_task() != &t) t.loop().unwind_now(t);
     watcher_ = {};
   }
 

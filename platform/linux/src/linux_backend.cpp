@@ -130,6 +130,7 @@ void LinuxBackend::wait(TimePoint deadline) noexcept {
   }
 
   epoll_event events[64];
+  ++poll_syscalls_;
   const int n = epoll_wait(epoll_fd_, events, 64, timeout_ms);
   if (n < 0) {
     if (errno == EINTR) return;
@@ -176,7 +177,9 @@ int LinuxBackend::rewatch(int fd, std::uint32_t events, IoWatch& w) noexcept {
 }
 
 void LinuxBackend::unwatch(int fd) noexcept {
-  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  // Counted only when the fd really was registered, so watches_ returns to zero with the last watcher and
+  // the busy loop's polls stop paying a system call.
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) == 0 && watches_ > 0) --watches_;
 }
 
 }  // namespace aiopi::os_linux

@@ -49,6 +49,10 @@ class LinuxBackend final : public Backend {
 
   int epoll_fd() const noexcept { return epoll_fd_; }
   std::uint64_t wakeups() const noexcept { return wakeups_; }
+  /// epoll_wait calls made so far (blocking or not): a busy loop with no fd watched makes none.
+  std::uint64_t poll_syscalls() const noexcept { return poll_syscalls_; }
+  /// fds registered by awaiters right now.
+  int watches() const noexcept { return watches_; }
 
  private:
   void arm_wall_watch() noexcept;
@@ -63,6 +67,7 @@ class LinuxBackend final : public Backend {
   std::int64_t armed_us_ = -1;  // deadline the timerfd is armed for, -1 when disarmed
   int watches_ = 0;  // fds registered by awaiters; without any, a non-blocking poll has nothing to find
   std::uint64_t wakeups_ = 0;
+  std::uint64_t poll_syscalls_ = 0;
 };
 
 }  // namespace aiopi::os_linux
