@@ -2,19 +2,11 @@
 // tests/unit/hardening_test.cpp): defect 4 ("no time limit" expired at once: the backend's one microsecond of
 // slack overflowed Duration::max()) and defect 10 (after the first fd wait, every busy-loop poll paid an
 // epoll_wait system call forever).
-//
-// TODO(#8): count polls with LinuxBackend::poll_syscalls() once the backend exposes it. Until then this
-// program counts epoll_wait calls itself by interposing the libc function (below), which is why it is a
-// program of its own.
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/epoll.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -22,36 +14,16 @@
 #include "aiopi/linux/fd_wait.hpp"
 #include "aiopi/linux/linux_backend.hpp"
 
-namespace {
-std::atomic<std::uint64_t> g_epoll_wait_calls{0};
-}  // namespace
-
-// Every epoll_wait of this program (the backend's included) comes here first, then goes to the real one.
-extern "C" int epoll_wait(int epfd, epoll_event* events, int maxevents, int timeout) {
-  using Fn = int (*)(int, epoll_event*, int, int);
-  static const Fn real = [] {
-    void* sym = dlsym(RTLD_NEXT, "epoll_wait");
-    Fn fn = nullptr;
-    std::memcpy(&fn, &sym, sizeof fn);
-    return fn;
-  }();
-  g_epoll_wait_calls.fetch_add(1, std::memory_order_relaxed);
-  return real(epfd, events, maxevents, timeout);
-}
-
 namespace aiopi::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-std::uint64_t epoll_wait_calls() {
-  return g_epoll_wait_calls.load(std::memory_order_relaxed);
-}
-
 class HardeningLinux : public ::testing::Test {
  protected:
   HardeningLinux() { loop_.emplace(backend_); }
   Loop& loop() { return *loop_; }
+  os_linux::LinuxBackend& backend() { return backend_; }
   template <class T>
   T run(Task<T> main) {
     return loop_->run_until_complete(std::move(main));
@@ -69,8 +41,7 @@ Task<int> value_after(Duration d, int v) {
   co_return v;
 }
 
-// --- 4. "no time limit"
-// -------------------------------------------------------------------------------------
+// --- 4. "no time limit" ---
 
 TEST_F(HardeningLinux, Defect4SleepOfDurationMaxNeverWakes) {
   bool woke = false;
@@ -127,21 +98,20 @@ TEST_F(HardeningLinux, Defect4TimeoutWithoutALimitDoesNotExpire) {
   close_loop();
 }
 
-// --- 10. a poll costs no system call while no fd is watched
-// --------------------------------------------------
+// --- 10. a poll costs no system call while no fd is watched ---
 
 /// Yields long enough for the loop to make `polls` non-blocking polls; returns the epoll_wait calls made.
-Task<std::uint64_t> busy_polls(Loop& loop, unsigned polls) {
+Task<std::uint64_t> busy_polls(Loop& loop, os_linux::LinuxBackend& backend, unsigned polls) {
   const std::uint64_t polls_before = loop.stats().io_polls;
-  const std::uint64_t calls_before = epoll_wait_calls();
+  const std::uint64_t calls_before = backend.poll_syscalls();
   for (unsigned i = 0; i < (polls + 1) * Loop::kPollInterval; ++i)
     co_await yield_now();
   EXPECT_GE(loop.stats().io_polls - polls_before, polls);
-  co_return epoll_wait_calls() - calls_before;
+  co_return backend.poll_syscalls() - calls_before;
 }
 
 TEST_F(HardeningLinux, Defect10ControlBeforeAnyFdWaitAPollCostsNoSystemCall) {
-  auto main_task = [&]() -> Task<> { EXPECT_EQ(co_await busy_polls(loop(), 10), 0u); };
+  auto main_task = [&]() -> Task<> { EXPECT_EQ(co_await busy_polls(loop(), backend(), 10), 0u); };
   run(main_task());
   close_loop();
 }
@@ -158,7 +128,7 @@ TEST_F(HardeningLinux, Defect10AfterAnFdWaitEndsAPollCostsNoSystemCall) {
     co_await yield_now();  // the reader registers the fd
     EXPECT_EQ(write(fds[1], "x", 1), 1);
     co_await r;
-    EXPECT_EQ(co_await busy_polls(loop(), 10), 0u)
+    EXPECT_EQ(co_await busy_polls(loop(), backend(), 10), 0u)
         << "the fd wait has ended, yet every poll still calls epoll_wait";
   };
   run(main_task());
@@ -177,7 +147,7 @@ TEST_F(HardeningLinux, Defect10AfterAnFdWaitIsCancelledAPollCostsNoSystemCall) {
     EXPECT_TRUE(r.cancel());
     Outcome<void> out = co_await r.wait_outcome();
     EXPECT_TRUE(out.cancelled());
-    EXPECT_EQ(co_await busy_polls(loop(), 10), 0u)
+    EXPECT_EQ(co_await busy_polls(loop(), backend(), 10), 0u)
         << "the fd wait was cancelled, yet every poll still calls epoll_wait";
   };
   run(main_task());

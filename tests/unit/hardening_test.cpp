@@ -35,7 +35,7 @@ Task<int> awaits_a_chain(int depth) {
   co_return co_await inner;
 }
 
-// --- 1. wait_for on a task that has already been cancelled -------------------------------------------------
+// --- 1. wait_for on a task that has already been cancelled ---
 
 TEST_F(HardeningTest, Defect1WaitForOnAnAlreadyCancelledHandleCancelsTheAwaiter) {
   int awaiter_destroyed = 0;
@@ -118,8 +118,7 @@ TEST_F(HardeningTest, Defect1ControlPlainAwaitOfACancelledHandleCancelsTheAwaite
   close_loop();
 }
 
-// --- 2. no child outlives the frame that started it (gather, TaskGroup, WaitAny/WaitAll)
-// --------------------
+// --- 2. no child outlives the frame that started it (gather, TaskGroup, WaitAny/WaitAll) ---
 
 TEST_F(HardeningTest, Defect2CancellingAGatherUnwindsTheCallerAfterEveryChild) {
   int guards_destroyed = 0;
@@ -366,7 +365,7 @@ TEST_F(HardeningTest, Defect2WaitAllCancelledWhileAWatcherIsWokenUnwindsTheWatch
   cancel_a_group_waiter_while_its_watcher_is_woken<WaitAll<Event&, WatchedProbe&>>(*this, live);
 }
 
-// --- 3. ~WaitForAwaiter unwinding its child outside loop teardown ------------------------------------------
+// --- 3. ~WaitForAwaiter unwinding its child outside loop teardown ---
 
 /// An event-like member whose wait() runs a busy child under wait_for: stopping its watcher destroys a
 /// wait_for whose child is on the ready queue.
@@ -411,7 +410,7 @@ TEST_F(HardeningTest, Defect3StoppingAWatcherInsideWaitForCancelsItsBusyChildCle
   close_loop();
 }
 
-// --- 4. "no time limit" must not expire at once (virtual clock; Linux: hardening_linux_test.cpp) ----------
+// --- 4. "no time limit" must not expire at once (virtual clock; Linux: hardening_linux_test.cpp) ---
 
 TEST_F(HardeningTest, Defect4SleepOfDurationMaxNeverWakes) {
   bool woke = false;
@@ -489,8 +488,7 @@ TEST_F(HardeningTest, Defect4TimeoutWithoutALimitDoesNotExpire) {
   close_loop();
 }
 
-// --- 5. ThreadSafeFlag keeps a set() until a waiter actually resumes
-// ----------------------------------------
+// --- 5. ThreadSafeFlag keeps a set() until a waiter actually resumes ---
 
 TEST_F(HardeningTest, Defect5ASetRacingACancelledWaiterWakesTheNextWaiter) {
   ThreadSafeFlag flag;
@@ -534,7 +532,7 @@ TEST_F(HardeningTest, Defect5AWaitAnyWatcherCancelledAfterItWasWokenLeavesTheFla
   close_loop();
 }
 
-// --- 6. only an rvalue handle may give its result away ----------------------------------------------------
+// --- 6. only an rvalue handle may give its result away ---
 
 Task<std::string> long_text_after(Duration d) {
   co_await sleep(d);
@@ -596,28 +594,48 @@ TEST_F(HardeningTest, Defect6WaitForOnANamedHandleLeavesItsResult) {
   close_loop();
 }
 
-// --- 8. the reference count of a task must not wrap
-// ---------------------------------------------------------
+// --- 8. the reference count of a task must not wrap ---
 
-TEST_F(HardeningTest, Defect8SeventyThousandHandlesToOneTaskFreeItsBlockExactlyOnce) {
+// The fix refuses the 65,536th reference (a panic) rather than widening the count; before it, the count
+// wrapped and the block was freed while 65,536 handles still pointed at it.
+TEST_F(HardeningTest, Defect8SeventyThousandHandlesToOneTaskAreRefusedInsteadOfWrapping) {
+  auto make = []() -> Task<std::string> { co_return kLongText; };
+  TaskHandle<std::string> h = loop().create_task(make());
+  auto main_task = [&]() -> Task<> { EXPECT_EQ(co_await h, kLongText); };
+  run(main_task());
+  const std::size_t before = blocks_in_use();
+  EXPECT_DEATH(
+      {
+        { std::vector<TaskHandle<std::string>> copies(70'000, h); }
+        // Only reached if the count was widened instead: the block must still be there, freed once, later.
+        if (blocks_in_use() == before && h.result() == kLongText)
+          panic("more than 65,535 references: widened");
+      },
+      "more than 65,535 references");
+  EXPECT_EQ(h.result(), kLongText);
+  close_loop();
+}
+
+TEST_F(HardeningTest, Defect8HandlesUpToTheLimitFreeTheBlockExactlyOnce) {
   auto make = []() -> Task<std::string> { co_return kLongText; };
   const std::size_t before = blocks_in_use();
   {
     TaskHandle<std::string> h = loop().create_task(make());
     {
-      std::vector<TaskHandle<std::string>> copies(70'000, h);
+      // h, the loop's own reference while the task runs, and these: 65,535 in all.
+      std::vector<TaskHandle<std::string>> copies(65'533, h);
       auto main_task = [&]() -> Task<> { EXPECT_EQ(co_await h, kLongText); };
       run(main_task());
       EXPECT_EQ(blocks_in_use(), before + 1);
     }
-    EXPECT_EQ(blocks_in_use(), before + 1) << "dropping 70,000 copies freed the block the last handle holds";
+    EXPECT_EQ(blocks_in_use(), before + 1) << "dropping the copies freed the block the last handle holds";
     EXPECT_EQ(h.result(), kLongText);
   }
   EXPECT_EQ(blocks_in_use(), before) << "the block is freed with the last handle, once";
   close_loop();
 }
 
-// --- 9. a virtual clock started before zero -------------------------------------------------------------
+// --- 9. a virtual clock started before zero ---
 
 TEST(HardeningClock, Defect9ASleepOnAClockStartedBeforeZeroWakesOnTime) {
   sim::SimBackend backend(TimePoint(Duration(-10s)));
@@ -660,8 +678,7 @@ TEST(HardeningClock, Defect9DeadlinesBelowZeroFireInOrderAndOnTime) {
   EXPECT_EQ(woke, (std::vector<std::pair<int, std::int64_t>>{{2, -9000}, {1, -5000}, {3, 2000}}));
 }
 
-// --- 11. suspected: a Lock destroyed while the waiter it chose has not resumed; Condition at teardown
-// --------
+// --- 11. suspected: a Lock destroyed while the waiter it chose has not resumed; Condition at teardown ---
 
 TEST_F(HardeningTest, Defect11ALockDestroyedBeforeTheWaiterItChoseResumesIsNotTouchedWhenThatWaiterUnwinds) {
   auto lock = std::make_unique<Lock>();
@@ -735,7 +752,7 @@ TEST(HardeningTeardown, Defect11AConditionWaiterTornDownWhileAnotherTaskHoldsThe
   EXPECT_FALSE(cond.locked());
 }
 
-// --- waking a running or queued task never makes a second ready-queue entry ------------------------------
+// --- waking a running or queued task never makes a second ready-queue entry ---
 
 TEST_F(HardeningTest, QueueEntryATaskQueuedByACancelAndThenHandedTheLockOnlyUnwinds) {
   Lock lock;
