@@ -21,6 +21,15 @@ Loop*& current_slot() noexcept {
   return detail::t_current_loop;
 }
 
+// Per thread: the Loops the program made itself (alive now), and the hidden default loop once made.
+#if AIOPI_HOSTED
+thread_local int t_own_loops = 0;
+thread_local Loop* t_default_loop = nullptr;
+#else
+int t_own_loops = 0;
+Loop* t_default_loop = nullptr;
+#endif
+
 void default_exception_handler(Loop&, const ExceptionContext& context) {
   std::fputs("aiopi: ", stderr);
   std::fputs(context.message, stderr);
@@ -52,7 +61,12 @@ MonotonicClock::time_point MonotonicClock::now() noexcept {
   return loop->now();
 }
 
-Loop::Loop(Backend& backend) noexcept : backend_(backend) {
+Loop::Loop(Backend& backend) noexcept : Loop(backend, DefaultTag{}) {
+  is_default_ = false;
+  ++t_own_loops;
+}
+
+Loop::Loop(Backend& backend, DefaultTag) noexcept : backend_(backend), is_default_(true) {
   timers_.set_waker(&Loop::wake_timer_target);
   backend_.attach(*this);
 }
@@ -86,17 +100,41 @@ Loop::~Loop() {
   }
   drain_inbox();
   current_slot() = previous == this ? nullptr : previous;
+  if (is_default_) {
+    t_default_loop = nullptr;
+  } else {
+    --t_own_loops;
+  }
 }
 
 Loop& Loop::get() {
-  if (Loop* loop = current_slot()) return *loop;
+  Loop* loop = current_slot();
+  if (loop != nullptr && !loop->is_default_) return *loop;
+  if (t_own_loops > 0) {
+    usage_error(
+        "no event loop is running on this thread, and the program made a Loop of its own here: this call "
+        "would bind to the thread's hidden default loop, where nothing runs it. Call it inside a task, or "
+        "use the Loop's members (loop.create_task(...))");
+  }
+  if (loop != nullptr) return *loop;
 #if AIOPI_HOSTED
-  thread_local Loop default_loop(default_backend());
+  thread_local Loop default_loop(default_backend(), DefaultTag{});
 #else
-  static Loop default_loop(default_backend());
+  static Loop default_loop(default_backend(), DefaultTag{});
 #endif
+  t_default_loop = &default_loop;
   current_slot() = &default_loop;
   return default_loop;
+}
+
+void Loop::check_default_loop_unused() const {
+  // Tasks made on the default loop before this Loop existed would never run: say so instead.
+  if (!is_default_ && t_default_loop != nullptr && !t_default_loop->registry_.empty()) {
+    usage_error(
+        "tasks were created on this thread's hidden default loop (create_task outside a running loop), "
+        "but another Loop is being run: they would never run. Create them on the Loop you run, or inside "
+        "one of its tasks");
+  }
 }
 
 void Loop::no_running_loop() {
@@ -215,6 +253,7 @@ void Loop::run_until(TaskBase* stop_task) {
   if (previous != nullptr && previous != this && previous->running_) {
     usage_error("run(): another event loop is running on this thread");
   }
+  check_default_loop_unused();
   struct Scope {
     Loop* self;
     Loop* previous;

@@ -1,6 +1,7 @@
 // Everything of the core runtime in one include.
 #pragma once
 
+#include "aiopi/as_completed.hpp"
 #include "aiopi/barrier.hpp"
 #include "aiopi/callback.hpp"
 #include "aiopi/condition.hpp"
@@ -16,6 +17,7 @@
 #include "aiopi/queue.hpp"
 #include "aiopi/ringbuf_queue.hpp"
 #include "aiopi/semaphore.hpp"
+#include "aiopi/shield.hpp"
 #include "aiopi/sleep.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_group.hpp"

@@ -75,6 +75,10 @@ class Loop {
   /// (the same figure Tokio uses).
   static constexpr unsigned kPollInterval = 61;
 
+  /// A loop of your own on `backend`. While one exists on a thread, the free functions (create_task,
+  /// timeout, Delay_ms::trigger...) called outside a running loop are a usage error instead of binding to
+  /// the thread's hidden default loop, where nothing would run them: call them inside a task, or use the
+  /// Loop's own members (loop.create_task(...)).
   explicit Loop(Backend& backend) noexcept;
   /// Destroys every task still pending (their destructors run, as if cancelled) and drops pending callbacks.
   ~Loop();
@@ -84,7 +88,8 @@ class Loop {
   /// The loop running (or made current) on this thread, or null. Inline: every await reads it.
   static Loop* current() noexcept { return detail::t_current_loop; }
   /// The current loop; outside any, a per-thread default loop on default_backend() (asyncio's
-  /// get_event_loop).
+  /// get_event_loop). A usage error when that would be the default loop while a Loop of the program's own
+  /// exists on this thread (see the constructor).
   static Loop& get();
   /// Like current(), but a usage error when no loop is running: for awaitables, which only work inside tasks.
   static Loop& running() {
@@ -118,6 +123,8 @@ class Loop {
   /// Makes run_forever / run_until_complete return after the current task yields.
   void stop() noexcept { stop_now_ = true; }
   bool is_running() const noexcept { return running_; }
+  /// True while the loop is being destroyed (tasks unwound, nothing more is scheduled).
+  bool closing() const noexcept { return closing_; }
 
   /// The task being resumed right now, or null (asyncio.current_task()).
   TaskBase* current_task() const noexcept { return current_; }
@@ -300,6 +307,11 @@ class Loop {
   bool stop_now_ = false;
   bool profiling_ = false;
   bool closing_ = false;
+  bool is_default_ = false;
+
+  struct DefaultTag {};
+  Loop(Backend& backend, DefaultTag) noexcept;
+  void check_default_loop_unused() const;
 };
 
 }  // namespace aiopi

@@ -115,9 +115,66 @@ class TaskRef {
   /// `co_await ref` waits for the task to finish (value discarded); cancellation propagates as for handles.
   detail::TaskCompletionAwaiter operator co_await() const noexcept { return {*task_, true}; }
 
+  /// asyncio's add_done_callback: `fn(ref)` is called on the loop (as a call_soon callback) once the task has
+  /// finished, whatever its outcome; at once (soon) if it already has. Allocates one node for the callback
+  /// (like call_soon); callbacks still pending when the loop is torn down are dropped without being called.
+  template <class F>
+  void add_done_callback(F&& fn) const {
+    add_done_callback_as<TaskRef>(std::forward<F>(fn));
+  }
+
  protected:
+  template <class Ref, class F>
+  void add_done_callback_as(F&& fn) const;
+
   TaskBase* task_ = nullptr;
 };
+
+namespace detail {
+/// The node add_done_callback hangs on a task: told of the completion, it schedules the user's function.
+template <class Ref, class Callable>
+class DoneCallback final : public CompletionWaiter {
+ public:
+  DoneCallback(TaskBase& task, Callable fn) : CompletionWaiter(&on_done), task_(&task), fn_(std::move(fn)) {}
+
+  static void schedule(Loop& loop, Ref ref, Callable fn) {
+    loop.call_soon([ref = std::move(ref), fn = std::move(fn)]() mutable { fn(ref); });
+  }
+
+ private:
+  static void on_done(CompletionWaiter& w, TaskBase& finished) noexcept {
+    auto* self = static_cast<DoneCallback*>(&w);
+    Loop& loop = finished.loop();
+    if (!loop.closing()) {
+#if AIOPI_HAS_EXCEPTIONS
+      try {
+        schedule(loop, Ref(&finished), std::move(self->fn_));
+      } catch (...) {
+        loop.call_exception_handler(
+            {"add_done_callback: could not schedule", &finished, std::current_exception()});
+      }
+#else
+      schedule(loop, Ref(&finished), std::move(self->fn_));
+#endif
+    }
+    delete self;
+  }
+  TaskRef task_;  // keeps the block alive until the node is done with it
+  Callable fn_;
+};
+}  // namespace detail
+
+template <class Ref, class F>
+void TaskRef::add_done_callback_as(F&& fn) const {
+  using Fn = std::decay_t<F>;
+  if (task_->done()) {
+    Loop* loop = task_->loop_ptr();
+    if (loop == nullptr) usage_error("add_done_callback: the task was never scheduled");
+    detail::DoneCallback<Ref, Fn>::schedule(*loop, Ref(task_), Fn(std::forward<F>(fn)));
+    return;
+  }
+  task_->add_completion_waiter(*new detail::DoneCallback<Ref, Fn>(*task_, Fn(std::forward<F>(fn))));
+}
 
 /// A scheduled task with a result of type T. Copyable; many tasks may await the same handle.
 template <class T>
@@ -173,6 +230,12 @@ class TaskHandle : public TaskRef {
   }
   ValueAwaiter operator co_await() && noexcept {
     return {*task_, true};
+  }
+
+  /// add_done_callback (see TaskRef) with the typed handle: `fn(const TaskHandle<T>&)`.
+  template <class F>
+  void add_done_callback(F&& fn) const {
+    this->template add_done_callback_as<TaskHandle<T>>(std::forward<F>(fn));
   }
 
   /// `co_await handle.wait_outcome()` waits and gives the Outcome<T> by value, never propagating
