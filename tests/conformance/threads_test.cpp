@@ -15,11 +15,12 @@ TEST_P(Threads, ThreadSafeFlagSetFromARealThreadWakesTheWaiter) {
   ThreadSafeFlag ack;
   constexpr int kRounds = 200;
   std::atomic<bool> stop{false};
+  // The thread waits for our acknowledgement each round, so every set() is observed exactly once. Not a local
+  // of main_task: the thread still reads it after main_task's frame is gone.
+  std::atomic<int> acked{0};
   std::thread producer;
   auto main_task = [&]() -> Task<int> {
     int received = 0;
-    // The thread waits for our acknowledgement each round, so every set() is observed exactly once.
-    std::atomic<int> acked{0};
     producer = std::thread([&] {
       for (int i = 0; i < kRounds; ++i) {
         flag.set();
