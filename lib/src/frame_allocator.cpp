@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "aiopi/config.hpp"
+#include "aiopi/detail/config.hpp"
 #include "aiopi/panic.hpp"
 
 #if AIOPI_HOSTED

@@ -1,4 +1,4 @@
-#include "aiopi/timer_queue.hpp"
+#include "aiopi/detail/timer_queue.hpp"
 
 #include <bit>
 #include <limits>

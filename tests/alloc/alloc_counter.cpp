@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <new>
 
-#include "aiopi/config.hpp"
+#include "aiopi/detail/config.hpp"
 
 namespace {
 thread_local std::size_t t_allocations = 0;

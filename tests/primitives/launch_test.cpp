@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "aiopi/inplace_function.hpp"
+#include "aiopi/detail/inplace_function.hpp"
 #include "aiopi/launch.hpp"
 #include "sync_primitives_support.hpp"
 

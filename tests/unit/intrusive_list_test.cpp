@@ -1,8 +1,8 @@
-#include "aiopi/intrusive_list.hpp"
+#include "aiopi/detail/intrusive_list.hpp"
 
 #include <vector>
 
-#include "aiopi/hlist.hpp"
+#include "aiopi/detail/hlist.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "aiopi/config.hpp"
 #include "aiopi/cron/next_fire.hpp"
+#include "aiopi/detail/config.hpp"
 
 #if AIOPI_HAS_EXCEPTIONS
 #include <exception>

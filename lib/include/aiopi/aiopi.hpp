@@ -9,7 +9,6 @@
 #include "aiopi/event.hpp"
 #include "aiopi/frame_allocator.hpp"
 #include "aiopi/gather.hpp"
-#include "aiopi/inplace_function.hpp"
 #include "aiopi/launch.hpp"
 #include "aiopi/lock.hpp"
 #include "aiopi/loop.hpp"
@@ -31,7 +30,6 @@
 // Event groups, messages, publish/subscribe and the thread-safe tools.
 #include "aiopi/broker.hpp"
 #include "aiopi/elo.hpp"
-#include "aiopi/listener.hpp"
 #include "aiopi/message.hpp"
 #include "aiopi/thread_safe_event.hpp"
 #include "aiopi/thread_safe_queue.hpp"

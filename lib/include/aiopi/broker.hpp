@@ -58,7 +58,7 @@
 #include <utility>
 #include <vector>
 
-#include "aiopi/config.hpp"
+#include "aiopi/detail/config.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_handle.hpp"

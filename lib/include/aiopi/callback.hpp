@@ -6,9 +6,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "aiopi/detail/timer_queue.hpp"
 #include "aiopi/frame_allocator.hpp"
 #include "aiopi/task_base.hpp"
-#include "aiopi/timer_queue.hpp"
 
 namespace aiopi {
 

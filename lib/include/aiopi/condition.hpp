@@ -22,12 +22,12 @@
 #include <type_traits>
 #include <utility>
 
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/lock.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_base.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi {
 

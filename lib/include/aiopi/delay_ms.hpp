@@ -28,15 +28,15 @@
 #include <type_traits>
 #include <utility>
 
-#include "aiopi/config.hpp"
+#include "aiopi/detail/config.hpp"
+#include "aiopi/detail/foreign_wake.hpp"
+#include "aiopi/detail/listener.hpp"
+#include "aiopi/detail/timer_queue.hpp"
 #include "aiopi/event.hpp"
-#include "aiopi/foreign_wake.hpp"
 #include "aiopi/launch.hpp"
-#include "aiopi/listener.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
 #include "aiopi/time.hpp"
-#include "aiopi/timer_queue.hpp"
 
 #if AIOPI_HAS_EXCEPTIONS
 #include <exception>

@@ -3,9 +3,9 @@
 
 #include <coroutine>
 
-#include "aiopi/listener.hpp"
+#include "aiopi/detail/listener.hpp"
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/loop.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi {
 

@@ -12,11 +12,11 @@
 #include <atomic>
 #include <coroutine>
 
-#include "aiopi/foreign_wake.hpp"
-#include "aiopi/listener.hpp"
+#include "aiopi/detail/foreign_wake.hpp"
+#include "aiopi/detail/listener.hpp"
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi::detail {
 

@@ -15,7 +15,7 @@
 
 #include <cstddef>
 
-#include "aiopi/config.hpp"
+#include "aiopi/detail/config.hpp"
 
 namespace aiopi {
 

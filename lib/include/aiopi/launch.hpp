@@ -13,7 +13,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "aiopi/inplace_function.hpp"
+#include "aiopi/detail/inplace_function.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_handle.hpp"

@@ -11,13 +11,13 @@
 
 #include "aiopi/backend.hpp"
 #include "aiopi/callback.hpp"
-#include "aiopi/config.hpp"
-#include "aiopi/foreign_wake.hpp"
-#include "aiopi/intrusive_list.hpp"
+#include "aiopi/detail/config.hpp"
+#include "aiopi/detail/foreign_wake.hpp"
+#include "aiopi/detail/intrusive_list.hpp"
+#include "aiopi/detail/timer_queue.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_base.hpp"
 #include "aiopi/time.hpp"
-#include "aiopi/timer_queue.hpp"
 
 #if AIOPI_HAS_EXCEPTIONS
 #include <exception>

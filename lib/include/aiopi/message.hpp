@@ -41,11 +41,11 @@
 #include <optional>
 #include <utility>
 
+#include "aiopi/detail/listener.hpp"
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/foreign_event.hpp"
-#include "aiopi/listener.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi {
 

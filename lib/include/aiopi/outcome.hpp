@@ -5,7 +5,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "aiopi/config.hpp"
+#include "aiopi/detail/config.hpp"
 #include "aiopi/panic.hpp"
 
 #if AIOPI_HAS_EXCEPTIONS

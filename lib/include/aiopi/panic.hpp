@@ -1,7 +1,7 @@
 // How the core reports misuse: a clear message instead of undefined behaviour.
 #pragma once
 
-#include "aiopi/config.hpp"
+#include "aiopi/detail/config.hpp"
 
 #if AIOPI_HAS_EXCEPTIONS
 #include <stdexcept>

@@ -19,9 +19,9 @@
 
 #include "aiopi/detail/queue_core.hpp"
 #include "aiopi/detail/ring_buffer.hpp"
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi {
 

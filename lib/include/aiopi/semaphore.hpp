@@ -11,9 +11,9 @@
 #include <coroutine>
 #include <utility>
 
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi {
 

@@ -5,9 +5,9 @@
 #include <coroutine>
 #include <cstdint>
 
+#include "aiopi/detail/timer_queue.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/time.hpp"
-#include "aiopi/timer_queue.hpp"
 
 namespace aiopi {
 

@@ -11,7 +11,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "aiopi/config.hpp"
+#include "aiopi/detail/config.hpp"
 #include "aiopi/frame_allocator.hpp"
 #include "aiopi/outcome.hpp"
 #include "aiopi/panic.hpp"

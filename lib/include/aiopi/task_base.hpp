@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <new>
 
-#include "aiopi/config.hpp"
-#include "aiopi/hlist.hpp"
-#include "aiopi/intrusive_list.hpp"
+#include "aiopi/detail/config.hpp"
+#include "aiopi/detail/hlist.hpp"
+#include "aiopi/detail/intrusive_list.hpp"
 #include "aiopi/outcome.hpp"
 
 #if AIOPI_HAS_EXCEPTIONS

@@ -15,8 +15,8 @@
 #include <coroutine>
 #include <cstddef>
 
+#include "aiopi/detail/intrusive_list.hpp"
 #include "aiopi/frame_allocator.hpp"
-#include "aiopi/intrusive_list.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_handle.hpp"

@@ -14,7 +14,7 @@
 // job returns).
 #pragma once
 
-#include "aiopi/config.hpp"
+#include "aiopi/detail/config.hpp"
 
 #if AIOPI_HOSTED
 

@@ -20,10 +20,10 @@
 #include <atomic>
 #include <coroutine>
 
+#include "aiopi/detail/listener.hpp"
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/foreign_event.hpp"
-#include "aiopi/listener.hpp"
 #include "aiopi/loop.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi {
 

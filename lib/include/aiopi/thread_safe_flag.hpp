@@ -4,7 +4,7 @@
 #include <atomic>
 #include <coroutine>
 
-#include "aiopi/foreign_wake.hpp"
+#include "aiopi/detail/foreign_wake.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
 

@@ -33,8 +33,8 @@
 #include <optional>
 #include <utility>
 
-#include "aiopi/config.hpp"
-#include "aiopi/foreign_wake.hpp"
+#include "aiopi/detail/config.hpp"
+#include "aiopi/detail/foreign_wake.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
 

@@ -16,7 +16,7 @@
 // Anything fn touches by reference must outlive the call, even when the wait is abandoned.
 #pragma once
 
-#include "aiopi/config.hpp"
+#include "aiopi/detail/config.hpp"
 
 #if AIOPI_HOSTED
 
@@ -30,7 +30,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "aiopi/foreign_wake.hpp"
+#include "aiopi/detail/foreign_wake.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/outcome.hpp"
 

@@ -15,7 +15,7 @@
 // consumed from Events or Messages.
 #pragma once
 
-#include "aiopi/wait_group.hpp"
+#include "aiopi/detail/wait_group.hpp"
 
 namespace aiopi {
 

@@ -22,7 +22,7 @@
 // firing, exactly as in the seed.
 #pragma once
 
-#include "aiopi/wait_group.hpp"
+#include "aiopi/detail/wait_group.hpp"
 
 namespace aiopi {
 

@@ -17,11 +17,11 @@
 #include <utility>
 
 #include "aiopi/detail/awaitable.hpp"
+#include "aiopi/detail/timer_queue.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_handle.hpp"
 #include "aiopi/timed.hpp"
-#include "aiopi/timer_queue.hpp"
 
 namespace aiopi {
 

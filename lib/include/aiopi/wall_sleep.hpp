@@ -11,8 +11,8 @@
 #include <coroutine>
 #include <cstdint>
 
+#include "aiopi/detail/timer_queue.hpp"
 #include "aiopi/loop.hpp"
-#include "aiopi/timer_queue.hpp"
 
 namespace aiopi {
 

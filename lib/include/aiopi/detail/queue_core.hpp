@@ -19,9 +19,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi::detail {
 

@@ -33,12 +33,12 @@
 #include "aiopi/cron/sequence.hpp"
 #include "aiopi/cron/spec.hpp"
 #include "aiopi/cron/time_zone.hpp"
+#include "aiopi/detail/timer_queue.hpp"
 #include "aiopi/event.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_handle.hpp"
 #include "aiopi/time.hpp"
-#include "aiopi/timer_queue.hpp"
 
 namespace aiopi::cron {
 

@@ -20,8 +20,8 @@
 #include <cstdint>
 
 #include "aiopi/cron/time_zone.hpp"
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/loop.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi::cron {
 

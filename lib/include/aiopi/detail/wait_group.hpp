@@ -19,12 +19,12 @@
 #include <type_traits>
 #include <utility>
 
-#include "aiopi/listener.hpp"
+#include "aiopi/detail/listener.hpp"
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/panic.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_handle.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi {
 

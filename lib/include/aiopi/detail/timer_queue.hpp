@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "aiopi/intrusive_list.hpp"
+#include "aiopi/detail/intrusive_list.hpp"
 #include "aiopi/time.hpp"
 
 namespace aiopi {

@@ -3,7 +3,7 @@
 // (cancellation).
 #pragma once
 
-#include "aiopi/intrusive_list.hpp"
+#include "aiopi/detail/intrusive_list.hpp"
 #include "aiopi/task_base.hpp"
 
 namespace aiopi {

@@ -15,8 +15,8 @@
 
 #include <concepts>
 
+#include "aiopi/detail/wait_list.hpp"
 #include "aiopi/loop.hpp"
-#include "aiopi/wait_list.hpp"
 
 namespace aiopi {
 
