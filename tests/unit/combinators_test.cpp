@@ -318,5 +318,30 @@ TEST_F(SimTest, FreeFunctionsOutsideARunningLoopRefuseTheHiddenDefaultLoop) {
   EXPECT_EQ(run(main_task()), 6);
 }
 
+TEST_F(SimTest, AnEloNeverOutlivesTheTaskItStarted) {
+  int unwound = 0;
+  auto main_task = [&]() -> Task<> {
+    TaskHandle<int> started;
+    auto wrapped = create_task(after(10ms, 3));
+    {
+      Canary canary;
+      auto sleeper = [&]() -> Task<int> {
+        ParentCheck check{&canary, &unwound};
+        co_await sleep(1h);
+        co_return 1;
+      };
+      ELO elo(sleeper());
+      ELO of_handle(wrapped);
+      started = elo.task();
+      co_await sleep(1ms);
+    }
+    EXPECT_EQ(unwound, 1) << "the ELO's own task unwound with the ELO";
+    EXPECT_TRUE(started.cancelled());
+    EXPECT_FALSE(wrapped.done()) << "a task the ELO only wrapped goes on";
+    EXPECT_EQ(co_await wrapped, 3);
+  };
+  run(main_task());
+}
+
 }  // namespace
 }  // namespace aiopi::testing

@@ -29,12 +29,20 @@ template <class T = void>
 class ELO : private CompletionWaiter {
  public:
   /// Starts `coro` as a task on the current loop (the thread's default loop before run(), as create_task).
+  /// The task never outlives the ELO: destroying the ELO while it runs unwinds it (it may refer to the
+  /// frame that holds the ELO).
   explicit ELO(Task<T> coro, const char* name = "elo")
-      : CompletionWaiter(&ELO::on_done), task_(Loop::get().create_task(std::move(coro), name)) {}
-  /// Wraps a task that is already scheduled (it may even be done).
+      : CompletionWaiter(&ELO::on_done),
+        task_(Loop::get().create_task(std::move(coro), name)),
+        started_(true) {}
+  /// Wraps a task that is already scheduled (it may even be done); destroying the ELO leaves it alone.
   explicit ELO(TaskHandle<T> task) noexcept : CompletionWaiter(&ELO::on_done), task_(std::move(task)) {}
   ELO(const ELO&) = delete;
   ELO& operator=(const ELO&) = delete;
+  ~ELO() {
+    CompletionWaiter::unlink();
+    if (started_ && !task_.done()) task_.base().loop().unwind_now(task_.base());
+  }
 
   /// The wrapped task: await it for the result (the seed's `elo()`).
   const TaskHandle<T>& task() const noexcept { return task_; }
@@ -81,6 +89,7 @@ class ELO : private CompletionWaiter {
 
   TaskHandle<T> task_;
   WaitList<> waiters_;
+  bool started_ = false;
 };
 
 template <class T>
