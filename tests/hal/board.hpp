@@ -1,0 +1,74 @@
+// The boards the HAL conformance suites run against. Each suite is a typed test over a Board that makes
+// lines, buses, ADC channels and PWM outputs of one backend and drives the far side of them (the simulated
+// world here; gpio-sim and i2c-stub under a real kernel when the Linux backends land).
+//
+// A Board provides: `Loop loop`, `now_us()`, `run(task)`, and per interface the factory and driver
+// functions the suite uses (see SimBoard).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <initializer_list>
+#include <memory>
+
+#include "aiopi/aiopi.hpp"
+#include "aiopi/hal/digital.hpp"
+#include "aiopi/sim/sim_backend.hpp"
+#include "aiopi/sim/sim_digital.hpp"
+
+namespace aiopi::hal_testing {
+
+using namespace std::chrono_literals;
+
+/// ASSERT_* for coroutine bodies (gtest's ASSERT_ uses `return`): records the failure and ends the coroutine.
+#define CO_ASSERT(cond)                            \
+  do {                                             \
+    if (!(cond)) {                                 \
+      ADD_FAILURE() << "assertion failed: " #cond; \
+      co_return;                                   \
+    }                                              \
+  } while (false)
+
+/// The simulated board on the virtual clock.
+struct SimBoard {
+  static constexpr const char* kName = "sim";
+  sim::SimBackend backend;
+  Loop loop{backend};
+
+  std::int64_t now_us() { return loop.now().time_since_epoch().count(); }
+  template <class T>
+  T run(Task<T> main) {
+    return loop.run_until_complete(std::move(main));
+  }
+
+  // Digital input: the line and its far side.
+  std::unique_ptr<hal::DigitalInput> make_input(const hal::InputConfig& config, bool electrical = false) {
+    return std::make_unique<sim::SimDigitalInput>(loop, config, electrical ? 1 : 0);
+  }
+  static sim::SimDigitalInput& far(hal::DigitalInput& in) { return static_cast<sim::SimDigitalInput&>(in); }
+  /// Puts an electrical level on the line now.
+  void drive(hal::DigitalInput& in, bool level) { far(in).drive(level); }
+  /// Puts levels on the line at virtual times.
+  void schedule(hal::DigitalInput& in, std::initializer_list<sim::LevelAt> levels) {
+    far(in).schedule_edges(levels);
+  }
+  void release(hal::DigitalInput& in) { far(in).release(); }
+
+  // Digital output: the line and what the far side sees.
+  std::unique_ptr<hal::DigitalOutput> make_output(const hal::OutputConfig& config) {
+    return std::make_unique<sim::SimDigitalOutput>(loop, config);
+  }
+  static bool electrical(hal::DigitalOutput& out) {
+    return static_cast<sim::SimDigitalOutput&>(out).electrical_level();
+  }
+};
+
+struct BoardName {
+  template <class B>
+  static std::string GetName(int) {
+    return B::kName;
+  }
+};
+
+}  // namespace aiopi::hal_testing
