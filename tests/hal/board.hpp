@@ -16,6 +16,7 @@
 #include "aiopi/hal/digital.hpp"
 #include "aiopi/sim/sim_backend.hpp"
 #include "aiopi/sim/sim_digital.hpp"
+#include "aiopi/sim/sim_i2c.hpp"
 
 namespace aiopi::hal_testing {
 
@@ -62,6 +63,27 @@ struct SimBoard {
   static bool electrical(hal::DigitalOutput& out) {
     return static_cast<sim::SimDigitalOutput&>(out).electrical_level();
   }
+
+  // I2C: a bus with a 256-byte register device at kRegDev, nothing at kAbsent.
+  static constexpr std::uint16_t kRegDev = 0x50;
+  static constexpr std::uint16_t kAbsent = 0x23;
+  sim::SimRegisterDevice regdev;
+  std::unique_ptr<sim::SimI2cBus> i2c;
+  hal::I2cBus& i2c_bus() {
+    if (!i2c) {
+      i2c = std::make_unique<sim::SimI2cBus>(loop);
+      i2c->attach(kRegDev, regdev);
+    }
+    return *i2c;
+  }
+  void set_reg(std::uint8_t reg, std::uint8_t v) { regdev.set(reg, v); }
+  std::uint8_t reg(std::uint8_t r) { return regdev.get(r); }
+  /// The device at `addr` stops acknowledging.
+  void script_nack(std::uint16_t addr) { i2c->nack(addr); }
+  /// The next transfer ends with a bus error (arbitration lost).
+  void script_bus_error() { i2c->fail_next(hal::IoErrc::bus_error); }
+  /// Transfers to `addr` take `d` (clock stretching).
+  void script_slow(std::uint16_t addr, Duration d) { i2c->set_delay(addr, d); }
 };
 
 struct BoardName {
