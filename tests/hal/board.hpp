@@ -14,6 +14,7 @@
 
 #include "aiopi/aiopi.hpp"
 #include "aiopi/hal/digital.hpp"
+#include "aiopi/sim/sim_analog.hpp"
 #include "aiopi/sim/sim_backend.hpp"
 #include "aiopi/sim/sim_digital.hpp"
 #include "aiopi/sim/sim_i2c.hpp"
@@ -82,6 +83,13 @@ struct SimBoard {
   void script_nack(std::uint16_t addr) { i2c->nack(addr); }
   /// The next transfer ends with a bus error (arbitration lost).
   void script_bus_error() { i2c->fail_next(hal::IoErrc::bus_error); }
+  // ADC: a channel whose reading the test sets; PWM: an output whose state the far side reports.
+  std::unique_ptr<hal::AdcChannel> make_adc(std::optional<float> volts_per_count = std::nullopt) {
+    return std::make_unique<sim::SimAdc>(loop, sim::SimAdc::Signal{}, volts_per_count);
+  }
+  static void set_adc(hal::AdcChannel& adc, std::uint16_t v) { static_cast<sim::SimAdc&>(adc).set_value(v); }
+  std::unique_ptr<hal::PwmOutput> make_pwm() { return std::make_unique<sim::SimPwm>(loop); }
+
   /// Transfers to `addr` take `d` (clock stretching).
   void script_slow(std::uint16_t addr, Duration d) { i2c->set_delay(addr, d); }
 };
