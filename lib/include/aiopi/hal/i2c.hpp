@@ -17,6 +17,9 @@
 //                                     time limit passed: when abort returns, the backend never again touches
 //                                     the op or its buffers, and will not complete it.
 //
+// A backend destroyed (or closed) while ops are queued or running completes each of them with
+// IoErrc::closed first, so no awaiter is left pointing at a dead bus.
+//
 // This serves the three backends:
 //  * Linux (i2c-dev): one worker thread per bus runs the I2C_RDWR / I2C_SMBUS ioctl on *its own copies* of
 //  the
