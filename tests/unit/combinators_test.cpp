@@ -8,12 +8,6 @@
 namespace aiopi::testing {
 namespace {
 
-#if AIOPI_HAS_EXCEPTIONS
-#define EXPECT_USAGE_ERROR(stmt, pattern) EXPECT_THROW(stmt, UsageError)
-#else
-#define EXPECT_USAGE_ERROR(stmt, pattern) EXPECT_DEATH(stmt, pattern)
-#endif
-
 Task<int> after(Duration d, int v) {
   co_await sleep(d);
   co_return v;

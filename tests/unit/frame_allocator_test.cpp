@@ -11,12 +11,6 @@
 namespace aiopi::testing {
 namespace {
 
-#if AIOPI_HAS_EXCEPTIONS
-#define EXPECT_USAGE_ERROR(stmt, pattern) EXPECT_THROW(stmt, UsageError)
-#else
-#define EXPECT_USAGE_ERROR(stmt, pattern) EXPECT_DEATH(stmt, pattern)
-#endif
-
 /// A pool that remembers every block it handed out and counts blocks it is given back but never owned.
 class TrackingPool final : public FrameAllocator {
  public:

@@ -5,12 +5,6 @@
 namespace aiopi::testing {
 namespace {
 
-#if AIOPI_HAS_EXCEPTIONS
-#define EXPECT_USAGE_ERROR(stmt, pattern) EXPECT_THROW(stmt, UsageError)
-#else
-#define EXPECT_USAGE_ERROR(stmt, pattern) EXPECT_DEATH(stmt, pattern)
-#endif
-
 TEST_F(SimTest, AwaitingATaskTwiceIsAUsageError) {
   auto value = []() -> Task<int> { co_return 1; };
   auto main_task = [&]() -> Task<> {

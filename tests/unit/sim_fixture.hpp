@@ -10,6 +10,14 @@
 #include "aiopi/aiopi.hpp"
 #include "aiopi/sim/sim_backend.hpp"
 
+/// Misuse gives a clear error instead of undefined behaviour: a UsageError where exceptions exist, otherwise
+/// a panic with the same message (a death test in the noexcept build).
+#if AIOPI_HAS_EXCEPTIONS
+#define EXPECT_USAGE_ERROR(stmt, pattern) EXPECT_THROW(stmt, ::aiopi::UsageError)
+#else
+#define EXPECT_USAGE_ERROR(stmt, pattern) EXPECT_DEATH(stmt, pattern)
+#endif
+
 namespace aiopi::testing {
 
 using namespace std::chrono_literals;
