@@ -132,9 +132,9 @@ class ThreadSafeQueue {
       q_->bind(loop);
       loop.add_external_source();
       q_->put_loop_.store(&loop, std::memory_order_seq_cst);
-      // Store-load (Dekker) with the consumer's `head_ store; put_loop_ load`. Both sides are seq_cst here, so
-      // either this load sees the room made or the consumer sees us and posts; push()'s own (acquire) load of
-      // head_ then reads a value at least this new. (A load, not a fence: ThreadSanitizer models no fences.)
+      // Store-load (Dekker) with the consumer's `head_ store; put_loop_ load`. Both sides are seq_cst, so
+      // either this load sees the room made or the consumer sees us and posts; push()'s acquire load of head_
+      // then reads a value at least this new. (A load, not a fence: ThreadSanitizer models no fences.)
       (void)q_->head_.load(std::memory_order_seq_cst);
       if (q_->push(value_)) {  // the consumer made room while we were binding
         q_->detach_putter();
