@@ -31,6 +31,24 @@ class HardeningLinux : public ::testing::Test {
   /// Unwinds what is left while the test's lambdas still exist.
   void close_loop() { loop_.reset(); }
 
+  /// Runs a task that awaits `make_wait()` while the main task sleeps `later`, then closes the loop. True if
+  /// the wait ended within that time.
+  template <class MakeWait>
+  bool wait_ends_within(MakeWait make_wait, Duration later) {
+    bool ended = false;
+    auto waiter = [&]() -> Task<> {
+      co_await make_wait();
+      ended = true;
+    };
+    auto main_task = [&]() -> Task<> {
+      (void)create_task(waiter());
+      co_await sleep(later);
+    };
+    run(main_task());
+    close_loop();
+    return ended;
+  }
+
  private:
   os_linux::LinuxBackend backend_;
   std::optional<Loop> loop_;
@@ -44,33 +62,12 @@ Task<int> value_after(Duration d, int v) {
 // --- 4. "no time limit" ---
 
 TEST_F(HardeningLinux, Defect4SleepOfDurationMaxNeverWakes) {
-  bool woke = false;
-  auto sleeper = [&]() -> Task<> {
-    co_await sleep(Duration::max());
-    woke = true;
-  };
-  auto main_task = [&]() -> Task<> {
-    (void)create_task(sleeper());
-    co_await sleep(3ms);
-    EXPECT_FALSE(woke) << "a sleep without a time limit woke after 3 ms";
-  };
-  run(main_task());
-  close_loop();
+  EXPECT_FALSE(wait_ends_within([] { return sleep(Duration::max()); }, 3ms))
+      << "a sleep without a time limit woke after 3 ms";
 }
 
 TEST_F(HardeningLinux, Defect4SleepMsOfInt64MaxNeverWakes) {
-  bool woke = false;
-  auto sleeper = [&]() -> Task<> {
-    co_await sleep_ms(std::numeric_limits<std::int64_t>::max());
-    woke = true;
-  };
-  auto main_task = [&]() -> Task<> {
-    (void)create_task(sleeper());
-    co_await sleep(3ms);
-    EXPECT_FALSE(woke);
-  };
-  run(main_task());
-  close_loop();
+  EXPECT_FALSE(wait_ends_within([] { return sleep_ms(std::numeric_limits<std::int64_t>::max()); }, 3ms));
 }
 
 TEST_F(HardeningLinux, Defect4WaitForWithoutATimeLimitWaitsForTheResult) {

@@ -80,6 +80,24 @@ class HardeningTest : public ::testing::Test {
   /// Destroys the loop now: tasks still pending unwind while the test's lambdas still exist.
   void close_loop() { loop_.reset(); }
 
+  /// Runs a task that awaits `make_wait()` while the main task sleeps `later`, then closes the loop. True if
+  /// the wait ended within that time.
+  template <class MakeWait>
+  bool wait_ends_within(MakeWait make_wait, Duration later) {
+    bool ended = false;
+    auto waiter = [&]() -> Task<> {
+      co_await make_wait();
+      ended = true;
+    };
+    auto main_task = [&]() -> Task<> {
+      (void)create_task(waiter());
+      co_await sleep(later);
+    };
+    run(main_task());
+    close_loop();
+    return ended;
+  }
+
   Liveness live;  // declared before the loop: outlives every frame
   sim::SimBackend backend;
   std::optional<Loop> loop_;
