@@ -112,6 +112,15 @@ class EdgeQueue {
     if (size_ > claims_) grant_first_waiter();
   }
 
+  /// Records `count` edges the backend knows were lost before they reached the ring (backend side: e.g. a
+  /// kernel event FIFO that overflowed). They are counted in dropped() and take seq numbers, so the next
+  /// pushed edge shows the gap. Ignored once closed.
+  void push_lost(std::uint32_t count) noexcept {
+    if (closed_.kind != IoErrc::ok) return;
+    seq_ += count;
+    dropped_ += count;
+  }
+
   /// Ends the queue (backend side: line released): waiting readers resume with `reason` (kind closed unless
   /// told otherwise); later reads get it once the ring is empty.
   void close(IoError reason = io_error(IoErrc::closed, "next_edge: the line was released")) noexcept {
