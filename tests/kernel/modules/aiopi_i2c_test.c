@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * aiopi_i2c_test - an I2C adapter with no hardware behind it, for aiopi's kernel tests.
+ *
+ * i2c-stub speaks SMBus only, so raw transfers (I2C_RDWR: a write, a repeated start, a read, one STOP) need
+ * an adapter with master_xfer. This one, named "aiopi-test-i2c", serves two register-map devices:
+ *
+ *   - at 0x50 and 0x51, 256 byte-wide registers each, all zero when the module loads;
+ *   - a write message's first byte sets the device's register pointer, further bytes are stored from there;
+ *   - a read message returns bytes from the pointer;
+ *   - the pointer auto-increments (wrapping from 0xff to 0x00) and survives a repeated start and the end
+ *     of a transfer, so "write [reg], read n" reads n registers from reg;
+ *   - every other address is not acknowledged: the transfer fails with -ENXIO, as drivers report a NACK
+ *     on the address.
+ *
+ * Functionality: I2C_FUNC_I2C | I2C_FUNC_SMBUS_EMUL (the I2C core emulates SMBus calls on master_xfer).
+ * Blocks whose length the device sends (I2C_M_RECV_LEN) are not offered, as on the Raspberry Pi's
+ * controller. master_xfer runs with the adapter's bus lock held, so the register maps need no lock.
+ */
+#include <linux/errno.h>
+#include <linux/i2c.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#define AIOPI_FIRST_ADDR 0x50
+#define AIOPI_NUM_DEVICES 2
+
+struct aiopi_regmap {
+	u8 regs[256];
+	u8 pointer; /* u8: wraps at the end of the map by itself */
+};
+
+static struct aiopi_regmap aiopi_devices[AIOPI_NUM_DEVICES];
+
+static struct aiopi_regmap *aiopi_device_at(const struct i2c_msg *msg)
+{
+	if (msg->flags & I2C_M_TEN)
+		return NULL;
+	if (msg->addr < AIOPI_FIRST_ADDR ||
+	    msg->addr >= AIOPI_FIRST_ADDR + AIOPI_NUM_DEVICES)
+		return NULL;
+	return &aiopi_devices[msg->addr - AIOPI_FIRST_ADDR];
+}
+
+static int aiopi_master_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs,
+			     int num)
+{
+	int i;
+	u16 j;
+
+	for (i = 0; i < num; i++) {
+		struct i2c_msg *msg = &msgs[i];
+		struct aiopi_regmap *dev = aiopi_device_at(msg);
+
+		if (!dev)
+			return -ENXIO; /* nobody acknowledged the address */
+		if (msg->flags & I2C_M_RECV_LEN)
+			return -EOPNOTSUPP;
+		if (msg->flags & I2C_M_RD) {
+			for (j = 0; j < msg->len; j++)
+				msg->buf[j] = dev->regs[dev->pointer++];
+		} else if (msg->len > 0) {
+			dev->pointer = msg->buf[0];
+			for (j = 1; j < msg->len; j++)
+				dev->regs[dev->pointer++] = msg->buf[j];
+		}
+	}
+	return num;
+}
+
+static u32 aiopi_functionality(struct i2c_adapter *adap)
+{
+	return I2C_FUNC_I2C | I2C_FUNC_SMBUS_EMUL;
+}
+
+static const struct i2c_algorithm aiopi_algorithm = {
+	.master_xfer = aiopi_master_xfer,
+	.functionality = aiopi_functionality,
+};
+
+/* No class: no driver probes these addresses on its own. */
+static struct i2c_adapter aiopi_adapter = {
+	.owner = THIS_MODULE,
+	.algo = &aiopi_algorithm,
+	.name = "aiopi-test-i2c",
+};
+
+static int __init aiopi_i2c_test_init(void)
+{
+	memset(aiopi_devices, 0, sizeof(aiopi_devices));
+	return i2c_add_adapter(&aiopi_adapter);
+}
+
+static void __exit aiopi_i2c_test_exit(void)
+{
+	i2c_del_adapter(&aiopi_adapter);
+}
+
+module_init(aiopi_i2c_test_init);
+module_exit(aiopi_i2c_test_exit);
+
+MODULE_DESCRIPTION("aiopi-test-i2c: register-map I2C adapter for aiopi's kernel tests");
+MODULE_LICENSE("GPL");
