@@ -63,6 +63,39 @@ class NullPwm final : public hal::PwmOutput {
   bool on_ = false;
 };
 
+/// A UART that loops its output back to its input, its rings in static storage (as the RP2040 backend's).
+class LoopbackUart final : public hal::Uart, private hal::ByteTransport {
+ public:
+  LoopbackUart() noexcept : reader_(storage_.rx, this), writer_(storage_.tx, this) {}
+  hal::StreamReader& reader() noexcept override { return reader_; }
+  hal::StreamWriter& writer() noexcept override { return writer_; }
+  const hal::UartConfig& config() const noexcept override { return config_; }
+  hal::IoResult<void> set_config(const hal::UartConfig& c) override {
+    auto ok = hal::validate(c);
+    if (ok) config_ = c;
+    return ok;
+  }
+
+ private:
+  void resume_reading() noexcept override { write_ready(); }
+  void write_ready() noexcept override {
+    for (auto run = writer_.pending(); !run.empty(); run = writer_.pending()) {
+      const std::size_t n = reader_.feed(run);
+      if (n == 0) break;
+      writer_.sent(n);
+    }
+  }
+  void close() noexcept override {
+    reader_.feed_eof();
+    writer_.closed();
+  }
+
+  static inline hal::StreamStorage<64, 64> storage_;
+  hal::UartConfig config_{};
+  hal::StreamReader reader_;
+  hal::StreamWriter writer_;
+};
+
 }  // namespace
 
 Task<int> hal_gate_task() {
@@ -86,6 +119,16 @@ Task<int> hal_gate_task() {
   errors += !b.ok() + !w.ok() + !n.ok();
   errors += !(co_await bus.write_block_data(0x40, 4, reg)).ok();
   errors += !adc.read_u16().ok() + !pwm.set_freq(1000).ok() + !pwm.set_duty_u16(100).ok();
+  LoopbackUart uart;
+  errors += !uart.writer().write("AT\r\n").ok();
+  errors += !(co_await uart.writer().drain()).ok();
+  errors += !(co_await uart.writer().write_all("OK\r\n")).ok();
+  errors += !(co_await uart.reader().readline(buf)).ok();
+  errors += !(co_await uart.reader().readuntil(buf, "\r\n")).ok();
+  errors += !(co_await uart.reader().readexactly(std::span(buf).first(2))).ok();
+  errors += !(co_await uart.reader().read(buf)).ok();
+  uart.writer().close();
+  errors += !(co_await uart.writer().wait_closed()).ok();
   co_return errors;
 }
 
