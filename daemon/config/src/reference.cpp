@@ -1,0 +1,105 @@
+#include "aiopid/config/reference.hpp"
+
+#include "aiopid/config/toml_writer.hpp"
+
+namespace aiopid::config {
+namespace {
+
+std::string cell(std::string text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string code(const std::string& text) {
+  return text.empty() ? "" : "`" + text + "`";
+}
+
+void field_table(const std::vector<Field>& fields, std::string& out) {
+  if (fields.empty()) return;
+  out += "| Key | Type | Default | Example | Description |\n";
+  out += "|---|---|---|---|---|\n";
+  for (const Field& f : fields) {
+    std::string def = f.required ? "**required**" : describe_default(f);
+    if (!f.required && !def.empty() && f.default_doc.empty()) def = code(def);
+    if (def.empty()) def = "—";
+    out += "| `" + f.key + "` | " + cell(describe_type(f)) + " | " + cell(def) + " | " +
+           cell(code(f.example)) + " | " + cell(f.doc) + " |\n";
+  }
+  out += "\n";
+}
+
+std::string output_text(const DeviceType& t) {
+  switch (t.output) {
+    case OutputKind::none:
+      return "not an output (`set`, `toggle` and `pulse` are refused)";
+    case OutputKind::boolean:
+      return std::string("`set` with `value = true | false`") +
+             (t.pulsable ? "; `toggle` and `pulse` apply" : "");
+    case OutputKind::level:
+      return "`set` with `value = 0.0 .. 1.0` (duty cycle)";
+    case OutputKind::register_value:
+      return "`set` with `register = \"NAME\"` (a writable register) and an integer `value`";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string config_reference_markdown(const ConfigSchema& schema, const DeviceTypeRegistry& registry) {
+  std::string out;
+  out += "### `[daemon]`\n\n" + schema.daemon.doc + "\n\n";
+  field_table(schema.daemon.fields, out);
+
+  out += "### `[devices.NAME]`\n\n" + schema.device.doc +
+         " Names are made of letters, digits, `_` and `-`. Keys of every device:\n\n";
+  field_table(schema.device.fields, out);
+  for (const DeviceType* t : registry.types()) {
+    out += "#### `type = \"" + t->name + "\"`\n\n" + t->doc + "\n\n";
+    field_table(t->params.fields, out);
+    out += "Output: " + output_text(*t) + ".\n\n";
+    if (t->conditions.variants.empty()) {
+      out += "Event conditions: none.\n\n";
+      continue;
+    }
+    out += "Event conditions (keys of an `[events.NAME]` with `device` naming such a device):\n\n";
+    out += "| Condition | Key | Type | Default | Example | Description |\n";
+    out += "|---|---|---|---|---|---|\n";
+    for (const Variant& v : t->conditions.variants) {
+      for (const Field& f : v.schema->fields) {
+        std::string def = f.required ? "**required**" : code(describe_default(f));
+        if (def.empty()) def = "—";
+        out += "| `" + v.tag + "`: " + cell(v.doc) + " | `" + f.key + "` | " + cell(describe_type(f)) +
+               " | " + cell(def) + " | " + cell(code(f.example)) + " | " + cell(f.doc) + " |\n";
+      }
+    }
+    out += "\n";
+  }
+
+  out += "### `[events.NAME]`\n\n" + schema.event.doc + "\n\n";
+  field_table(schema.event.fields, out);
+
+  out += "### `[tasks.NAME]`\n\n" + schema.task.doc + "\n\n";
+  field_table(schema.task.fields, out);
+
+  out +=
+      "### Actions\n\n" + schema.action.doc + " For example `{ pulse = \"led\", duration = \"200ms\" }`.\n\n";
+  for (const Variant& v : schema.action.variants) {
+    out += "#### `" + v.tag + "`\n\n" + v.doc + "\n\n";
+    field_table(v.schema->fields, out);
+  }
+
+  out += "### `[schedules.NAME]`\n\n" + schema.schedule.doc + "\n\n";
+  field_table(schema.schedule.fields, out);
+  return out;
+}
+
+}  // namespace aiopid::config
