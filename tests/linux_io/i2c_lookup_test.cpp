@@ -29,7 +29,7 @@ using hal::IoErrc;
 }
 
 /// A temporary root with sys/ and dev/ under it, removed afterwards.
-class FakeRoot : public ::testing::Test {
+class I2cFakeRoot : public ::testing::Test {
  protected:
   fs::path dir;
   I2cRoots roots;
@@ -61,7 +61,7 @@ class FakeRoot : public ::testing::Test {
   }
 };
 
-TEST_F(FakeRoot, ListsBusesInNumberOrderWithTheirNames) {
+TEST_F(I2cFakeRoot, ListsBusesInNumberOrderWithTheirNames) {
   add_bus(20, "fef04500.i2c");
   add_bus(1, "bcm2835 (i2c@7e804000)");
   const auto buses = list_i2c_buses(roots);
@@ -73,7 +73,7 @@ TEST_F(FakeRoot, ListsBusesInNumberOrderWithTheirNames) {
   EXPECT_EQ(describe_i2c_buses(buses), "i2c-1 [bcm2835 (i2c@7e804000)], i2c-20 [fef04500.i2c]");
 }
 
-TEST_F(FakeRoot, FindsABusByNumberNodePathOrName) {
+TEST_F(I2cFakeRoot, FindsABusByNumberNodePathOrName) {
   add_bus(1, "bcm2835 (i2c@7e804000)");
   add_bus(3, "SMBus stub driver");
   for (const char* what : {"1", "i2c-1", "/dev/i2c-1", "bcm2835 (i2c@7e804000)", "bcm2835"}) {
@@ -88,7 +88,7 @@ TEST_F(FakeRoot, FindsABusByNumberNodePathOrName) {
   EXPECT_EQ(stub->number, 3);
 }
 
-TEST_F(FakeRoot, AnExactNameWinsOverPrefixesAndTwoPrefixesAreAmbiguous) {
+TEST_F(I2cFakeRoot, AnExactNameWinsOverPrefixesAndTwoPrefixesAreAmbiguous) {
   add_bus(1, "aiopi");
   add_bus(2, "aiopi-test-i2c");
   add_bus(3, "aiopi-test-i2c-2");
@@ -103,7 +103,7 @@ TEST_F(FakeRoot, AnExactNameWinsOverPrefixesAndTwoPrefixesAreAmbiguous) {
   EXPECT_TRUE(Contains(ambiguous.error().message, "i2c-3 [aiopi-test-i2c-2]"));
 }
 
-TEST_F(FakeRoot, AMissingBusNamesWhatWasAskedAndListsTheBusesHere) {
+TEST_F(I2cFakeRoot, AMissingBusNamesWhatWasAskedAndListsTheBusesHere) {
   add_bus(1, "bcm2835 (i2c@7e804000)");
   add_bus(20, "fef04500.i2c");
   for (const char* what : {"sensor-bus", "7", "/dev/i2c-7"}) {
@@ -116,7 +116,7 @@ TEST_F(FakeRoot, AMissingBusNamesWhatWasAskedAndListsTheBusesHere) {
   }
 }
 
-TEST_F(FakeRoot, WithNoBusAtAllTheMessageSaysHowToEnableI2c) {
+TEST_F(I2cFakeRoot, WithNoBusAtAllTheMessageSaysHowToEnableI2c) {
   auto found = find_i2c_bus("1", roots);
   ASSERT_FALSE(found.ok());
   EXPECT_EQ(found.error().error.kind, IoErrc::not_found);
@@ -125,7 +125,7 @@ TEST_F(FakeRoot, WithNoBusAtAllTheMessageSaysHowToEnableI2c) {
   EXPECT_TRUE(Contains(found.error().message, "dtparam=i2c_arm=on"));
 }
 
-TEST_F(FakeRoot, AdaptersWithoutI2cDevSayToLoadIt) {
+TEST_F(I2cFakeRoot, AdaptersWithoutI2cDevSayToLoadIt) {
   add_adapter(1, "bcm2835 (i2c@7e804000)");
   auto found = find_i2c_bus("bcm2835 (i2c@7e804000)", roots);
   ASSERT_FALSE(found.ok());
@@ -133,7 +133,7 @@ TEST_F(FakeRoot, AdaptersWithoutI2cDevSayToLoadIt) {
   EXPECT_TRUE(Contains(found.error().message, "i2c-1 [bcm2835 (i2c@7e804000)]"));
 }
 
-TEST_F(FakeRoot, PermissionDeniedNamesTheI2cGroup) {
+TEST_F(I2cFakeRoot, PermissionDeniedNamesTheI2cGroup) {
   add_bus(1, "bcm2835 (i2c@7e804000)");
   auto found = find_i2c_bus("1", roots);
   ASSERT_TRUE(found.ok());
@@ -147,7 +147,7 @@ TEST_F(FakeRoot, PermissionDeniedNamesTheI2cGroup) {
   EXPECT_TRUE(Contains(e.message, "usermod -aG i2c"));
 }
 
-TEST_F(FakeRoot, OpeningANodeWithoutPermissionGivesThatMessage) {
+TEST_F(I2cFakeRoot, OpeningANodeWithoutPermissionGivesThatMessage) {
   add_bus(1, "bcm2835 (i2c@7e804000)");
   ::chmod((roots.dev + "/i2c-1").c_str(), 0600);
   ::chmod(dir.c_str(), 0755);
@@ -185,7 +185,7 @@ TEST_F(FakeRoot, OpeningANodeWithoutPermissionGivesThatMessage) {
   EXPECT_TRUE(Contains(text, "'i2c' group"));
 }
 
-TEST_F(FakeRoot, ANodeThatIsNotAnAdapterIsSaidToBeSo) {
+TEST_F(I2cFakeRoot, ANodeThatIsNotAnAdapterIsSaidToBeSo) {
   add_bus(1, "bcm2835 (i2c@7e804000)");  // the node is a plain file: I2C_FUNCS fails with ENOTTY
   LinuxBackend backend;
   Loop loop(backend);
@@ -197,7 +197,7 @@ TEST_F(FakeRoot, ANodeThatIsNotAnAdapterIsSaidToBeSo) {
   EXPECT_TRUE(Contains(bus.error().message, "I2C_FUNCS"));
 }
 
-TEST_F(FakeRoot, ABusSysfsListsWithoutANodeSaysTheNodeIsMissing) {
+TEST_F(I2cFakeRoot, ABusSysfsListsWithoutANodeSaysTheNodeIsMissing) {
   add_bus(1, "bcm2835 (i2c@7e804000)", /*node=*/false);
   LinuxBackend backend;
   Loop loop(backend);
@@ -208,7 +208,7 @@ TEST_F(FakeRoot, ABusSysfsListsWithoutANodeSaysTheNodeIsMissing) {
   EXPECT_TRUE(Contains(bus.error().message, roots.dev + "/i2c-1"));
 }
 
-TEST_F(FakeRoot, OpeningAMissingBusListsTheBusesHere) {
+TEST_F(I2cFakeRoot, OpeningAMissingBusListsTheBusesHere) {
   add_bus(1, "bcm2835 (i2c@7e804000)");
   LinuxBackend backend;
   Loop loop(backend);
