@@ -34,14 +34,18 @@ class StreamConformance : public ::testing::Test {
  protected:
   B board;
   static constexpr hal::BufferSizes kSizes{.rx = 64, .tx = 64};
+  /// The writer's ring of the back-pressure tests, with high / low-water marks at a half and a quarter: a
+  /// real link's kernel buffers (a few KiB here) can never take the quarter a drain needs, however long
+  /// the test waits, unless the peer reads.
+  static constexpr std::size_t kBigTx = 256 * 1024;
   hal::ByteStream& open(hal::BufferSizes sizes = kSizes) { return board.open(sizes); }
 
   /// Fills the writer above its high-water mark while the peer does not read (the kernel's buffers of a
   /// real link first), writing `pattern` bytes; returns what was written.
   Task<std::string> fill_above_high_water(hal::StreamWriter& w) {
     std::string all;
-    const std::size_t chunk = 8;
-    for (int i = 0; i < 200000 && w.buffered() <= w.high_water(); ++i) {
+    const std::size_t chunk = 1024;
+    for (int i = 0; i < 100000 && w.buffered() <= w.high_water(); ++i) {
       std::string part = pattern(chunk, static_cast<unsigned>(all.size()));
       auto r = w.write(part);
       if (!r) {
@@ -443,11 +447,13 @@ TYPED_TEST(StreamConformance, WriteAllQueuesMoreThanTheRingHolds) {
 
 TYPED_TEST(StreamConformance, DrainWaitsForASlowPeerAndResumesAtTheLowWaterMark) {
   auto& b = this->board;
-  auto& s = this->open();
+  constexpr std::size_t kBig = TestFixture::kBigTx;
+  auto& s = this->open({.rx = 64, .tx = kBig});
   auto& w = s.writer();
-  w.set_write_buffer_limits(32, 8);
-  EXPECT_EQ(w.high_water(), 32u);
-  EXPECT_EQ(w.low_water(), 8u);
+  w.set_write_buffer_limits(kBig / 2);
+  EXPECT_EQ(w.high_water(), kBig / 2);
+  EXPECT_EQ(w.low_water(), kBig / 8) << "low defaults to a quarter of high";
+  w.set_write_buffer_limits(kBig / 2, kBig / 4);
   auto main_task = [&]() -> Task<> {
     b.pause_peer();
     std::string written = co_await this->fill_above_high_water(w);
@@ -460,7 +466,7 @@ TYPED_TEST(StreamConformance, DrainWaitsForASlowPeerAndResumesAtTheLowWaterMark)
     auto peer = create_task(b.peer_read(written.size()));
     auto d = co_await drain;
     EXPECT_TRUE(d.ok());
-    EXPECT_LE(w.buffered(), 8u);
+    EXPECT_LE(w.buffered(), kBig / 4);
     EXPECT_EQ(co_await peer, written) << "every byte, in order";
   };
   b.run(main_task());
@@ -468,9 +474,10 @@ TYPED_TEST(StreamConformance, DrainWaitsForASlowPeerAndResumesAtTheLowWaterMark)
 
 TYPED_TEST(StreamConformance, ACancelledDrainLosesNothing) {
   auto& b = this->board;
-  auto& s = this->open();
+  constexpr std::size_t kBig = TestFixture::kBigTx;
+  auto& s = this->open({.rx = 64, .tx = kBig});
   auto& w = s.writer();
-  w.set_write_buffer_limits(32, 8);
+  w.set_write_buffer_limits(kBig / 2, kBig / 4);
   auto main_task = [&]() -> Task<> {
     b.pause_peer();
     std::string written = co_await this->fill_above_high_water(w);
