@@ -12,6 +12,13 @@ namespace {
 
 using hal::IoErrc;
 
+/// Misuse is a UsageError where exceptions exist, otherwise a panic with the message (a death test).
+#if AIOPI_HAS_EXCEPTIONS
+#define EXPECT_STREAM_USAGE_ERROR(stmt, pattern) EXPECT_THROW(stmt, ::aiopi::UsageError)
+#else
+#define EXPECT_STREAM_USAGE_ERROR(stmt, pattern) EXPECT_DEATH(stmt, pattern)
+#endif
+
 std::string text(const hal::IoResult<std::span<std::uint8_t>>& r) {
   return r.ok() ? std::string(hal::as_text(*r)) : std::string("<error: ") + r.error().what + ">";
 }
@@ -325,6 +332,14 @@ TEST_F(SimUartTest, ReadNowaitTakesWhatIsThereWithoutBarging) {
     EXPECT_EQ(co_await t, "bc\n");
   };
   run(main_task());
+}
+
+TEST(StreamMisuse, ARingWithoutStorageOrAnInvalidSimUartConfigIsAUsageError) {
+  sim::SimBackend backend;
+  Loop loop{backend};
+  EXPECT_STREAM_USAGE_ERROR(hal::StreamReader(std::span<std::uint8_t>{}), "storage is empty");
+  EXPECT_STREAM_USAGE_ERROR(hal::StreamWriter(std::span<std::uint8_t>{}), "storage is empty");
+  EXPECT_STREAM_USAGE_ERROR(sim::SimUart(loop, {.data_bits = 4}), "data bits");
 }
 
 TEST_F(SimUartTest, FlowControlMarksAreClamped) {

@@ -69,7 +69,7 @@ class StreamReader {
 
   /// A reader over `storage` (its capacity; must not be empty). `transport` is told when the ring has room
   /// again after being full; null for a reader fed by hand.
-  explicit StreamReader(std::span<std::uint8_t> storage, ByteTransport* transport = nullptr) noexcept
+  explicit StreamReader(std::span<std::uint8_t> storage, ByteTransport* transport = nullptr)
       : ring_(storage), transport_(transport) {
     if (storage.empty()) usage_error("StreamReader: the buffer storage is empty");
   }

@@ -52,7 +52,7 @@ class StreamWriter {
  public:
   /// A writer over `storage` (its capacity; must not be empty). `transport` is told when bytes are queued
   /// and when the writer is closed; with none, bytes stay queued and close() completes at once.
-  explicit StreamWriter(std::span<std::uint8_t> storage, ByteTransport* transport = nullptr) noexcept
+  explicit StreamWriter(std::span<std::uint8_t> storage, ByteTransport* transport = nullptr)
       : ring_(storage), transport_(transport), high_(storage.size() / 2), low_(storage.size() / 4) {
     if (storage.empty()) usage_error("StreamWriter: the buffer storage is empty");
   }
