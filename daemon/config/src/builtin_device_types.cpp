@@ -375,8 +375,14 @@ std::unique_ptr<DeviceType> i2c_register_device() {
       Field{.key = "writable",
             .type = FieldType::boolean,
             .default_value = Node::boolean(false),
-            .doc = "`set` may write it.",
+            .doc = "`set` may write it (raw values).",
             .example = "true"},
+      Field{.key = "scale",
+            .type = FieldType::number,
+            .default_value = Node::floating(1.0),
+            .doc = "The value events and the API see is the raw value times this (a TMP102's temperature "
+                   "register: 0.00390625 gives degrees Celsius).",
+            .example = "0.00390625"},
   };
   const TableSchema& reg_schema = t->own(std::move(register_schema));
 
@@ -430,7 +436,7 @@ std::unique_ptr<DeviceType> i2c_register_device() {
                                   .doc = "The register compared.",
                                   .example = "\"temp\"",
                                   .non_empty = true}},
-                           "the register's value");
+                           "the register's value times its scale");
   t->output = OutputKind::register_value;
 
   t->claims = [](const Node& params, const std::string& path) -> std::vector<ResourceClaim> {

@@ -65,6 +65,12 @@ std::string config_reference_markdown(const ConfigSchema& schema, const DeviceTy
   for (const DeviceType* t : registry.types()) {
     out += "#### `type = \"" + t->name + "\"`\n\n" + t->doc + "\n\n";
     field_table(t->params.fields, out);
+    for (const Field& f : t->params.fields) {
+      if ((f.type != FieldType::map && f.type != FieldType::table) || !f.table) continue;
+      out += "Keys of each `" + f.key + (f.type == FieldType::map ? ".NAME`" : "`") + " (" + f.table->name +
+             "):\n\n";
+      field_table(f.table->fields, out);
+    }
     out += "Output: " + output_text(*t) + ".\n\n";
     if (t->conditions.variants.empty()) {
       out += "Event conditions: none.\n\n";
@@ -74,11 +80,14 @@ std::string config_reference_markdown(const ConfigSchema& schema, const DeviceTy
     out += "| Condition | Key | Type | Default | Example | Description |\n";
     out += "|---|---|---|---|---|---|\n";
     for (const Variant& v : t->conditions.variants) {
+      bool first = true;
       for (const Field& f : v.schema->fields) {
         std::string def = f.required ? "**required**" : code(describe_default(f));
         if (def.empty()) def = "—";
-        out += "| `" + v.tag + "`: " + cell(v.doc) + " | `" + f.key + "` | " + cell(describe_type(f)) +
-               " | " + cell(def) + " | " + cell(code(f.example)) + " | " + cell(f.doc) + " |\n";
+        out += "| `" + v.tag + "`" + (first ? ": " + cell(v.doc) : std::string()) + " | `" + f.key + "` | " +
+               cell(describe_type(f)) + " | " + cell(def) + " | " + cell(code(f.example)) + " | " +
+               cell(f.doc) + " |\n";
+        first = false;
       }
     }
     out += "\n";

@@ -22,7 +22,6 @@ Parsed<TimeOfDay> parse_time_of_day(std::string_view text) {
   if (!is_digit(text[i])) return TextError{i, "expected an hour (0-23)"};
   t.hour = text[i++] - '0';
   if (i < n && is_digit(text[i])) t.hour = t.hour * 10 + (text[i++] - '0');
-  if (i < n && is_digit(text[i])) return TextError{0, "expected an hour (0-23)"};
   if (t.hour > 23) return TextError{0, "hour " + std::to_string(t.hour) + " is not 0-23"};
   if (i == n || text[i] != ':') return TextError{i, "expected ':' after the hour (HH:MM)"};
   ++i;
