@@ -11,6 +11,7 @@
 //
 // Exit status: 0 done; 1 the device said no (not found, permission, busy, I/O error) or there was nothing to
 // list; 2 bad usage.
+#include <pthread.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@
 #include "aiopi/linux/iio_adc.hpp"
 #include "aiopi/linux/linux_backend.hpp"
 #include "aiopi/linux/sysfs_pwm.hpp"
+#include "aiopi_io.hpp"
 #include "serial_ports.hpp"
 #ifdef AIOPI_IO_HAVE_GPIO
 #include "aiopi/linux/gpio_chip.hpp"
@@ -88,7 +90,7 @@ struct Options {
   unsigned bits = 0;
 };
 
-int usage_error(const std::string& message) {
+int bad_usage(const std::string& message) {
   std::fprintf(stderr, "aiopi-io: %s\n\n%s", message.c_str(), kUsage);
   return kExitUsage;
 }
@@ -184,15 +186,38 @@ bool parse(int argc, char** argv, Options& o, std::string& error) {
   return true;
 }
 
-/// A signalfd for SIGINT and SIGTERM (blocked for the process, so Ctrl-C ends a watch cleanly).
-int open_signal_fd() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  if (sigprocmask(SIG_BLOCK, &set, nullptr) != 0) return -1;
-  return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-}
+/// SIGINT and SIGTERM as a readable fd while it lives (so Ctrl-C ends a watch through the loop, cleanly):
+/// blocks them in the calling thread, and on destruction takes any still pending and restores the mask.
+class SignalCatcher {
+ public:
+  SignalCatcher() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    if (pthread_sigmask(SIG_BLOCK, &set_, &old_) == 0) {
+      blocked_ = true;
+      fd_ = signalfd(-1, &set_, SFD_NONBLOCK | SFD_CLOEXEC);
+    }
+  }
+  SignalCatcher(const SignalCatcher&) = delete;
+  SignalCatcher& operator=(const SignalCatcher&) = delete;
+  ~SignalCatcher() {
+    if (fd_ >= 0) {
+      signalfd_siginfo info{};
+      while (read(fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      }
+      close(fd_);
+    }
+    if (blocked_) pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  int fd() const noexcept { return fd_; }
+
+ private:
+  sigset_t set_{};
+  sigset_t old_{};
+  bool blocked_ = false;
+  int fd_ = -1;
+};
 
 aiopi::Task<> wait_for_signal(int sfd) {
   (void)co_await os_linux::wait_readable(sfd);
@@ -246,7 +271,7 @@ int print_lines(os_linux::GpioChip& chip) {
 }
 
 int cmd_lines(const Options& o) {
-  if (o.args.size() > 2) return usage_error("lines takes at most one CHIP");
+  if (o.args.size() > 2) return bad_usage("lines takes at most one CHIP");
   if (o.args.size() == 2) {
     auto chip = os_linux::GpioChip::open(o.args[1], o.dev);
     if (!chip) return failed(chip.error().message);
@@ -271,7 +296,7 @@ int cmd_lines(const Options& o) {
 }
 
 int cmd_get(const Options& o, aiopi::Loop& loop) {
-  if (o.args.size() != 3) return usage_error("get needs CHIP and LINE");
+  if (o.args.size() != 3) return bad_usage("get needs CHIP and LINE");
   auto chip = os_linux::GpioChip::open(o.args[1], o.dev);
   if (!chip) return failed(chip.error().message);
   auto in = chip->request_input(loop, o.args[2],
@@ -285,20 +310,24 @@ int cmd_get(const Options& o, aiopi::Loop& loop) {
 }
 
 int cmd_set(const Options& o, aiopi::Loop& loop) {
-  if (o.args.size() != 4) return usage_error("set needs CHIP, LINE and 0 or 1");
+  if (o.args.size() != 4) return bad_usage("set needs CHIP, LINE and 0 or 1");
   if (o.args[3] != "0" && o.args[3] != "1")
-    return usage_error("set: the level must be 0 or 1, not '" + std::string(o.args[3]) + "'");
+    return bad_usage("set: the level must be 0 or 1, not '" + std::string(o.args[3]) + "'");
   const bool level = o.args[3] == "1";
   auto chip = os_linux::GpioChip::open(o.args[1], o.dev);
   if (!chip) return failed(chip.error().message);
-  const int sfd = o.hold ? open_signal_fd() : -1;
+  std::optional<SignalCatcher> signals;
+  if (o.hold) {
+    signals.emplace();
+    if (signals->fd() < 0)
+      return failed(std::string("cannot catch Ctrl-C (signalfd): ") + std::strerror(errno));
+  }
   auto out = chip->request_output(o.args[2], {.initial = level, .drive = o.drive, .active_low = o.active_low},
                                   o.consumer);
   if (!out) return failed(out.error().message);
   if (o.hold) {
     std::fprintf(stderr, "holding %s at %d; Ctrl-C releases it\n", out->description().c_str(), level ? 1 : 0);
-    loop.run_until_complete(wait_for_signal(sfd));
-    close(sfd);
+    loop.run_until_complete(wait_for_signal(signals->fd()));
   }
   return kExitOk;
 }
@@ -350,7 +379,7 @@ aiopi::Task<WatchResult> watch_edges(os_linux::GpioInput& in, int sfd, long coun
 
 int cmd_watch(const Options& o, aiopi::Loop& loop) {
   if (o.args.size() != 3 && o.args.size() != 4)
-    return usage_error("watch needs CHIP and LINE, then rising, falling or both");
+    return bad_usage("watch needs CHIP and LINE, then rising, falling or both");
   hal::EdgeMode mode = hal::EdgeMode::both;
   if (o.args.size() == 4) {
     if (o.args[3] == "rising")
@@ -358,12 +387,12 @@ int cmd_watch(const Options& o, aiopi::Loop& loop) {
     else if (o.args[3] == "falling")
       mode = hal::EdgeMode::falling;
     else if (o.args[3] != "both")
-      return usage_error("watch: the edges are rising, falling or both, not '" + std::string(o.args[3]) +
-                         "'");
+      return bad_usage("watch: the edges are rising, falling or both, not '" + std::string(o.args[3]) + "'");
   }
   auto chip = os_linux::GpioChip::open(o.args[1], o.dev);
   if (!chip) return failed(chip.error().message);
-  const int sfd = open_signal_fd();
+  SignalCatcher signals;
+  const int sfd = signals.fd();
   if (sfd < 0) return failed(std::string("cannot catch Ctrl-C (signalfd): ") + std::strerror(errno));
   auto in = chip->request_input(loop, o.args[2], {.edges = mode, .bias = o.bias, .active_low = o.active_low},
                                 o.consumer);
@@ -373,7 +402,6 @@ int cmd_watch(const Options& o, aiopi::Loop& loop) {
                : mode == hal::EdgeMode::rising ? "rising"
                                                : "falling");
   const WatchResult r = loop.run_until_complete(watch_edges(*in, sfd, o.count));
-  close(sfd);
   std::fprintf(stderr, "%ld edges, %" PRIu32 " lost\n", r.edges, in->dropped());
   return r.rc;
 }
@@ -420,10 +448,10 @@ int cmd_adc_devices(const Options& o) {
 }
 
 int cmd_adc_read(const Options& o) {
-  if (o.args.size() != 3) return usage_error("adc-read needs DEVICE and CHANNEL");
+  if (o.args.size() != 3) return bad_usage("adc-read needs DEVICE and CHANNEL");
   long channel = 0;
   if (!parse_long(o.args[2], channel) || channel < 0)
-    return usage_error("adc-read: bad CHANNEL '" + std::string(o.args[2]) + "'");
+    return bad_usage("adc-read: bad CHANNEL '" + std::string(o.args[2]) + "'");
   auto adc = os_linux::IioAdc::open(o.args[1], static_cast<unsigned>(channel),
                                     {.sysfs_root = o.sysfs, .bits = o.bits});
   if (!adc) return failed(adc.error().message);
@@ -510,7 +538,7 @@ aiopi::Task<int> scan(hal::I2cBus& bus) {
 }
 
 int cmd_i2c_scan(const Options& o, aiopi::Loop& loop) {
-  if (o.args.size() != 2) return usage_error("i2c-scan needs BUS (a number, i2c-N or the adapter's name)");
+  if (o.args.size() != 2) return bad_usage("i2c-scan needs BUS (a number, i2c-N or the adapter's name)");
   auto bus = os_linux::LinuxI2cBus::open(loop, o.args[1], os_linux::I2cRoots{o.sysfs, o.dev});
   if (!bus) return failed(bus.error().message);
   std::fprintf(stderr, "scanning i2c-%d [%s] with SMBus reads\n", bus->info().number,
@@ -537,11 +565,13 @@ int cmd_serial_ports(const Options& o) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace aiopi::tools {
+
+int aiopi_io_main(int argc, char** argv) {
   Options o;
   std::string error;
-  if (!parse(argc, argv, o, error)) return usage_error(error);
-  if (o.args.empty()) return usage_error("no COMMAND");
+  if (!parse(argc, argv, o, error)) return bad_usage(error);
+  if (o.args.empty()) return bad_usage("no COMMAND");
   const std::string_view cmd = o.args[0];
   if (cmd == "help") {
     std::fputs(kUsage, stdout);
@@ -550,7 +580,7 @@ int main(int argc, char** argv) {
   os_linux::LinuxBackend backend;
   aiopi::Loop loop{backend};
   auto no_args = [&](int (*fn)(const Options&)) {
-    return o.args.size() == 1 ? fn(o) : usage_error(std::string(cmd) + " takes no arguments");
+    return o.args.size() == 1 ? fn(o) : bad_usage(std::string(cmd) + " takes no arguments");
   };
   if (cmd == "chips") return no_args(cmd_chips);
   if (cmd == "lines") return cmd_lines(o);
@@ -563,5 +593,7 @@ int main(int argc, char** argv) {
   if (cmd == "i2c-buses") return no_args(cmd_i2c_buses);
   if (cmd == "i2c-scan") return cmd_i2c_scan(o, loop);
   if (cmd == "serial-ports") return no_args(cmd_serial_ports);
-  return usage_error("unknown command '" + std::string(cmd) + "'");
+  return bad_usage("unknown command '" + std::string(cmd) + "'");
 }
+
+}  // namespace aiopi::tools
