@@ -75,6 +75,16 @@ TEST(GpioListing, DescribesChipsAsAUserNamesThem) {
   EXPECT_TRUE(contains(os_linux::describe_chips({}), "no GPIO chips found (no gpiochip* in /dev"));
 }
 
+TEST(GpioLineNames, GpioNIsTheBcmNumberOnThePisHeaderChips) {
+  EXPECT_EQ(os_linux::pi_bcm_gpio_offset("pinctrl-bcm2711", "GPIO2"), 2u) << "a Pi 4 names that line SDA1";
+  EXPECT_EQ(os_linux::pi_bcm_gpio_offset("pinctrl-bcm2835", "gpio17"), 17u);
+  EXPECT_EQ(os_linux::pi_bcm_gpio_offset("pinctrl-rp1", "GPIO27"), 27u);
+  EXPECT_EQ(os_linux::pi_bcm_gpio_offset("aiopi-sim0", "GPIO2"), std::nullopt) << "only the Pi's chips";
+  EXPECT_EQ(os_linux::pi_bcm_gpio_offset("pinctrl-bcm2711", "GPIO"), std::nullopt);
+  EXPECT_EQ(os_linux::pi_bcm_gpio_offset("pinctrl-bcm2711", "GPIO_GCLK"), std::nullopt);
+  EXPECT_EQ(os_linux::pi_bcm_gpio_offset("pinctrl-bcm2711", "SDA1"), std::nullopt);
+}
+
 TEST(GpioListing, TheBackendSaysWhichLibraryItIsBuiltOn) {
   EXPECT_EQ(os_linux::gpio_backend_name().rfind("libgpiod 1.", 0), 0u) << os_linux::gpio_backend_name();
 }

@@ -158,6 +158,15 @@ std::vector<GpioChipListing> list_gpio_chips(std::string_view dev_dir) {
   return chips;
 }
 
+std::optional<unsigned> pi_bcm_gpio_offset(std::string_view chip_label, std::string_view line) {
+  if (chip_label != "pinctrl-bcm2835" && chip_label != "pinctrl-bcm2711" && chip_label != "pinctrl-rp1")
+    return std::nullopt;
+  unsigned n = 0;
+  if (line.size() < 5 || !iequal(line.substr(0, 4), "GPIO") || !parse_unsigned(line.substr(4), n))
+    return std::nullopt;
+  return n;
+}
+
 std::string gpio_backend_name() {
   return gpio_driver::backend_name();
 }
@@ -276,6 +285,12 @@ GpioLineLookup GpioChip::find_line(std::string_view line) const {
     }
   }
   if (folded == 1) {
+    r.found = true;
+    return r;
+  }
+  if (const std::optional<unsigned> bcm = pi_bcm_gpio_offset(info_.label, line);
+      bcm && *bcm < info_.num_lines) {
+    r.offset = *bcm;
     r.found = true;
     return r;
   }

@@ -10,7 +10,8 @@
 //   auto led = chip->request_output("GPIO27", {.initial = false}, "doorbell");
 //
 // Lines are named ("GPIO17") or numbered by offset ("17"); a name is tried first, then an offset. A name
-// that matches only without regard to case ("gpio17") is accepted when exactly one line matches so.
+// that matches only without regard to case ("gpio17") is accepted when exactly one line matches so. On the
+// Pi's header chips "GPIO<n>" always means offset n (pi_bcm_gpio_offset), whatever the line is called.
 //
 // Failures are OpenResult errors whose message a user can act on: a missing chip lists the chips there are,
 // a missing line lists line names, permission denied names the `gpio` group (and the udev rule that gives
@@ -21,6 +22,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,6 +85,11 @@ class GpioChip {
   std::shared_ptr<gpio_driver::Chip> chip_;
   GpioChipInfo info_;
 };
+
+/// On the Raspberry Pi's header chips (labels pinctrl-bcm2835, pinctrl-bcm2711, pinctrl-rp1) a line's offset
+/// is its BCM GPIO number, so "GPIO17" (any case) is offset 17 there even where the device tree names the
+/// line after its function (a Pi 4's GPIO2 is "SDA1", GPIO14 "TXD1"). Nothing for other chips or other names.
+std::optional<unsigned> pi_bcm_gpio_offset(std::string_view chip_label, std::string_view line);
 
 /// Every GPIO chip in `dev_dir` (gpiochipN entries), in number order; chips that cannot be opened are listed
 /// with their errno.
