@@ -125,6 +125,58 @@ TEST_F(LinuxLoop, SteppingTheWallClockWakesWallSleepersAtOnce) {
   EXPECT_TRUE(loop.run_until_complete(main_task()));
 }
 
+// A callback that removes (and frees) another watch whose event is in the same epoll batch: the removed
+// watch must not be called. Both pipes are readable, so one epoll_wait returns both events; whichever runs
+// first unwatches and deletes the other.
+struct PairedWatch : os_linux::IoWatch {
+  os_linux::LinuxBackend* backend = nullptr;
+  int fd = -1;
+  PairedWatch** other = nullptr;  // where the other watch is kept (nulled when it is deleted)
+  PairedWatch** self = nullptr;
+  int* calls = nullptr;
+  PairedWatch() : IoWatch(&PairedWatch::fire) {}
+  static void fire(IoWatch& w, std::uint32_t) noexcept {
+    auto& me = static_cast<PairedWatch&>(w);
+    ++*me.calls;
+    if (*me.other != nullptr) {
+      PairedWatch* victim = *me.other;
+      me.backend->unwatch(victim->fd);
+      *me.other = nullptr;
+      delete victim;
+    }
+  }
+};
+
+TEST_F(LinuxLoop, AWatchRemovedByAnEarlierCallbackOfTheSameBatchIsNotCalled) {
+  int fds2[2];
+  ASSERT_EQ(pipe2(fds2, O_NONBLOCK | O_CLOEXEC), 0);
+  ASSERT_EQ(write(fds[1], "a", 1), 1);
+  ASSERT_EQ(write(fds2[1], "b", 1), 1);
+  int calls = 0;
+  PairedWatch* a = new PairedWatch;
+  PairedWatch* b = new PairedWatch;
+  a->backend = b->backend = &backend;
+  a->fd = fds[0];
+  b->fd = fds2[0];
+  a->other = &b;
+  a->self = &a;
+  b->other = &a;
+  b->self = &b;
+  a->calls = b->calls = &calls;
+  ASSERT_EQ(backend.watch(a->fd, EPOLLIN, *a), 0);
+  ASSERT_EQ(backend.watch(b->fd, EPOLLIN, *b), 0);
+  backend.wait(TimePoint::min());  // a non-blocking poll: both events in one batch
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(backend.watches(), 1);
+  PairedWatch* survivor = a != nullptr ? a : b;
+  ASSERT_NE(survivor, nullptr);
+  backend.unwatch(survivor->fd);
+  delete survivor;
+  EXPECT_EQ(backend.watches(), 0);
+  close(fds2[0]);
+  close(fds2[1]);
+}
+
 TEST(LinuxDefault, RunUsesTheDefaultEpollBackend) {
   auto main_task = []() -> Task<int> {
     co_await sleep(1ms);

@@ -129,16 +129,18 @@ void LinuxBackend::wait(TimePoint deadline) noexcept {
     armed_us_ = deadline_us;
   }
 
-  epoll_event events[64];
   ++poll_syscalls_;
-  const int n = epoll_wait(epoll_fd_, events, 64, timeout_ms);
+  const int n = epoll_wait(epoll_fd_, batch_, kBatch, timeout_ms);
   if (n < 0) {
     if (errno == EINTR) return;
     fail("epoll_wait");
   }
   if (timeout_ms != 0) ++wakeups_;
-  for (int i = 0; i < n; ++i) {
-    void* tag = events[i].data.ptr;
+  batch_end_ = n;
+  for (batch_next_ = 0; batch_next_ < batch_end_;) {
+    const epoll_event ev = batch_[batch_next_++];
+    void* tag = ev.data.ptr;
+    if (tag == nullptr) continue;  // its watch was removed by an earlier callback of this batch
     if (tag == &g_timer_tag) {
       std::uint64_t expirations;
       [[maybe_unused]] auto r = read(timer_fd_, &expirations, sizeof expirations);
@@ -150,9 +152,10 @@ void LinuxBackend::wait(TimePoint deadline) noexcept {
       [[maybe_unused]] auto r = read(event_fd_, &count, sizeof count);
     } else {
       auto* w = static_cast<IoWatch*>(tag);
-      w->fn_(*w, events[i].events);
+      w->fn_(*w, ev.events);
     }
   }
+  batch_next_ = batch_end_ = 0;
 }
 
 void LinuxBackend::wake() noexcept {
@@ -165,6 +168,7 @@ int LinuxBackend::watch(int fd, std::uint32_t events, IoWatch& w) noexcept {
   ev.events = events | EPOLLONESHOT;
   ev.data.ptr = &w;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return errno;
+  w.fd_ = fd;
   ++watches_;
   return 0;
 }
@@ -173,13 +177,22 @@ int LinuxBackend::rewatch(int fd, std::uint32_t events, IoWatch& w) noexcept {
   epoll_event ev{};
   ev.events = events | EPOLLONESHOT;
   ev.data.ptr = &w;
-  return epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0 ? 0 : errno;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0) return errno;
+  w.fd_ = fd;
+  return 0;
 }
 
 void LinuxBackend::unwatch(int fd) noexcept {
   // Counted only when the fd really was registered, so watches_ returns to zero with the last watcher and
   // the busy loop's polls stop paying a system call.
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) == 0 && watches_ > 0) --watches_;
+  // Inside a dispatch, the fd's event may still be ahead in the batch. Every entry left there points at a
+  // live watch (each unwatch clears its own), so reading their fds is safe.
+  for (int i = batch_next_; i < batch_end_; ++i) {
+    void* tag = batch_[i].data.ptr;
+    if (tag == nullptr || tag == &g_timer_tag || tag == &g_wall_tag || tag == &g_wake_tag) continue;
+    if (static_cast<IoWatch*>(tag)->fd_ == fd) batch_[i].data.ptr = nullptr;
+  }
 }
 
 }  // namespace aiopi::os_linux

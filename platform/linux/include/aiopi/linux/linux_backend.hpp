@@ -3,6 +3,8 @@
 // epoll_wait's millisecond timeout), and one eventfd for wake-ups from threads.
 #pragma once
 
+#include <sys/epoll.h>
+
 #include <cstdint>
 
 #include "aiopi/backend.hpp"
@@ -19,6 +21,7 @@ class IoWatch {
  private:
   friend class LinuxBackend;
   Fn fn_;
+  int fd_ = -1;  // the fd it was last registered for: unwatch(fd) finds it in a batch being dispatched
 };
 
 class LinuxBackend final : public Backend {
@@ -66,6 +69,12 @@ class LinuxBackend final : public Backend {
   int wall_fd_ = -1;            // CLOCK_REALTIME timerfd armed far ahead with TFD_TIMER_CANCEL_ON_SET
   std::int64_t armed_us_ = -1;  // deadline the timerfd is armed for, -1 when disarmed
   int watches_ = 0;  // fds registered by awaiters; without any, a non-blocking poll has nothing to find
+  // The batch epoll_wait returned, while wait() dispatches it. A callback may unwatch (and destroy) another
+  // watch whose event is later in the same batch: unwatch() clears that entry so it is never delivered.
+  static constexpr int kBatch = 64;
+  epoll_event batch_[kBatch]{};
+  int batch_next_ = 0;
+  int batch_end_ = 0;
   std::uint64_t wakeups_ = 0;
   std::uint64_t poll_syscalls_ = 0;
 };
