@@ -2,6 +2,13 @@
 
 namespace aiopid::config {
 
+Node::Node() = default;
+Node::~Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+
 Node Node::boolean(bool v, Location where) {
   Node n;
   n.kind_ = Kind::boolean;

@@ -31,7 +31,14 @@ class Node {
 
   struct Member;
 
-  Node() = default;  ///< an empty table without location
+  Node();  ///< an empty table without location
+  // Out of line: Member is incomplete here, and a vector of an incomplete type may only be destroyed or copied
+  // where the type is complete (clang insists).
+  ~Node();
+  Node(const Node&);
+  Node(Node&&) noexcept;
+  Node& operator=(const Node&);
+  Node& operator=(Node&&) noexcept;
   static Node boolean(bool v, Location where = {});
   static Node integer(std::int64_t v, Location where = {});
   static Node floating(double v, Location where = {});
