@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <memory>
 
+#include "../support/co_assert.hpp"
 #include "aiopi/aiopi.hpp"
 #include "aiopi/hal/digital.hpp"
 #include "aiopi/sim/sim_analog.hpp"
@@ -22,15 +23,6 @@
 namespace aiopi::hal_testing {
 
 using namespace std::chrono_literals;
-
-/// ASSERT_* for coroutine bodies (gtest's ASSERT_ uses `return`): records the failure and ends the coroutine.
-#define CO_ASSERT(cond)                            \
-  do {                                             \
-    if (!(cond)) {                                 \
-      ADD_FAILURE() << "assertion failed: " #cond; \
-      co_return;                                   \
-    }                                              \
-  } while (false)
 
 /// The simulated board on the virtual clock.
 struct SimBoard {

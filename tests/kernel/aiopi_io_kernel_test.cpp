@@ -18,6 +18,7 @@
 
 #include "aiopi/linux/gpio_chip.hpp"
 #include "aiopi_io.hpp"
+#include "sysfs_attr.hpp"
 
 namespace aiopi::kernel_testing {
 namespace {
@@ -26,20 +27,6 @@ namespace fs = std::filesystem;
 using os_linux::GpioChip;
 
 constexpr const char* kLabel = "aiopi-sim0";
-
-std::optional<std::string> read_attr(const fs::path& p) {
-  std::ifstream in(p);
-  std::string s;
-  if (!in || !std::getline(in, s)) return std::nullopt;
-  return s;
-}
-
-bool write_attr(const fs::path& p, const std::string& text) {
-  std::ofstream out(p);
-  out << text;
-  out.flush();
-  return static_cast<bool>(out);
-}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);

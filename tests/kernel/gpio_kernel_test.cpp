@@ -16,9 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "../support/co_assert.hpp"
 #include "aiopi/aiopi.hpp"
 #include "aiopi/linux/gpio_chip.hpp"
 #include "aiopi/linux/linux_backend.hpp"
+#include "sysfs_attr.hpp"
 
 namespace aiopi::kernel_testing {
 namespace {
@@ -37,29 +39,6 @@ constexpr unsigned kLines = 8;
 // Safety net only (nothing here measures time): one TCG CPU can be slow, but an edge that has not arrived
 // after this long never will.
 constexpr auto kEdgeLimit = 5s;
-
-/// ASSERT for coroutine bodies: records the failure and ends the coroutine.
-#define CO_ASSERT(cond)                            \
-  do {                                             \
-    if (!(cond)) {                                 \
-      ADD_FAILURE() << "assertion failed: " #cond; \
-      co_return;                                   \
-    }                                              \
-  } while (false)
-
-std::optional<std::string> read_attr(const fs::path& p) {
-  std::ifstream in(p);
-  std::string s;
-  if (!in || !std::getline(in, s)) return std::nullopt;
-  return s;
-}
-
-bool write_attr(const fs::path& p, const std::string& text) {
-  std::ofstream out(p);
-  out << text;
-  out.flush();
-  return static_cast<bool>(out);
-}
 
 /// The simulator's sysfs directory of the chip labelled kLabel: the gpiochipN under
 /// /sys/devices/platform/gpio-sim.*/ whose character device carries the label.

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/co_assert.hpp"
 #include "aiopi/aiopi.hpp"
 #include "aiopi/linux/i2c_bus.hpp"
 #include "aiopi/linux/i2c_lookup.hpp"
@@ -28,14 +29,6 @@ namespace {
 
 using hal::IoErrc;
 using hal::IoResult;
-
-#define CO_ASSERT(cond)                            \
-  do {                                             \
-    if (!(cond)) {                                 \
-      ADD_FAILURE() << "assertion failed: " #cond; \
-      co_return;                                   \
-    }                                              \
-  } while (false)
 
 constexpr const char* kStubName = "SMBus stub driver";
 constexpr std::uint16_t kStubChip = 0x40;

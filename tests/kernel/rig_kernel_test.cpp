@@ -22,6 +22,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sysfs_attr.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -54,20 +56,8 @@ std::string errno_text() {
   return std::strerror(errno);
 }
 
-// The first line of a sysfs / configfs attribute, without its newline; nullopt when it cannot be read.
-std::optional<std::string> read_attr(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) return std::nullopt;
-  return line;
-}
-
-bool write_attr(const fs::path& path, std::string_view text) {
-  std::ofstream out(path);
-  out << text;
-  out.flush();
-  return static_cast<bool>(out);
-}
+using aiopi::kernel_testing::read_attr;
+using aiopi::kernel_testing::write_attr;
 
 std::vector<fs::path> entries_starting_with(const fs::path& dir, std::string_view prefix) {
   std::vector<fs::path> found;

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/co_assert.hpp"
 #include "aiopi/aiopi.hpp"
 #include "aiopi/linux/i2c_bus.hpp"
 #include "aiopi/linux/i2c_register_map_port.hpp"
@@ -25,14 +26,6 @@ namespace {
 using namespace std::chrono_literals;
 using hal::IoErrc;
 using hal::IoResult;
-
-#define CO_ASSERT(cond)                            \
-  do {                                             \
-    if (!(cond)) {                                 \
-      ADD_FAILURE() << "assertion failed: " #cond; \
-      co_return;                                   \
-    }                                              \
-  } while (false)
 
 constexpr std::uint16_t kDev = 0x50;
 constexpr std::uint16_t kAbsent = 0x23;
