@@ -71,8 +71,8 @@ aiopi::Task<> bench_main(aiopi::Loop& loop, aiopi::sim::SimDigitalInput& in, Run
 }  // namespace
 
 int main() {
-  std::vector<std::int64_t> best;
-  double best_mean = 1e300;
+  Distribution best;
+  best.mean_ns = 1e300;
   double allocs_per_edge = 0;
   for (int rep = 0; rep < kReps; ++rep) {
     aiopi::sim::SimBackend backend;
@@ -82,23 +82,16 @@ int main() {
     loop.run_until_complete(bench_main(loop, in, r));
     if (static_cast<int>(r.latency_ns.size()) != kEdges) die("not every edge reached the reader");
     if (in.dropped() != 0) die("edges were dropped");
-    std::int64_t sum = 0;
-    for (auto ns : r.latency_ns)
-      sum += ns;
-    const double mean = static_cast<double>(sum) / kEdges;
     allocs_per_edge = std::max(allocs_per_edge, static_cast<double>(r.a1 - r.a0) / kEdges);
-    if (mean < best_mean) {
-      best_mean = mean;
-      best = std::move(r.latency_ns);
-    }
+    const Distribution d = distribution(r.latency_ns);
+    if (d.mean_ns < best.mean_ns) best = d;
   }
-  std::sort(best.begin(), best.end());
   Json("gpio_edge_latency", "aiopi")
       .str("board", "sim")
-      .num("ns_per_op", best_mean)
-      .integer("p50_ns", percentile(best, 50))
-      .integer("p99_ns", percentile(best, 99))
-      .integer("max_ns", best.back())
+      .num("ns_per_op", best.mean_ns)
+      .integer("p50_ns", best.p50)
+      .integer("p99_ns", best.p99)
+      .integer("max_ns", best.max)
       .num("allocs_per_op", allocs_per_edge, 4)
       .print();
   return 0;

@@ -177,26 +177,16 @@ void run_bare(Samples& s) {
   close(ep);
 }
 
-struct Summary {
-  double mean_ns = 0;
+struct Summary : Distribution {
   double allocs_per_op = 0;
-  std::int64_t p50 = 0, p99 = 0, max = 0, min = 0;
 };
 
 Summary summarize(Samples& s) {
   std::vector<std::int64_t>& v = s.lateness_ns;
   if (v.size() != static_cast<std::size_t>(kTasks) * kSleeps) die("not every sleep completed");
-  std::sort(v.begin(), v.end());
-  double sum = 0;
-  for (std::int64_t x : v)
-    sum += static_cast<double>(x);
   Summary r;
-  r.mean_ns = sum / static_cast<double>(v.size());
+  static_cast<Distribution&>(r) = distribution(v);
   r.allocs_per_op = static_cast<double>(s.a1 - s.a0) / static_cast<double>(v.size());
-  r.p50 = percentile(v, 50);
-  r.p99 = percentile(v, 99);
-  r.max = v.back();
-  r.min = v.front();
   return r;
 }
 

@@ -133,10 +133,8 @@ void run(Samples& s, bool with_bus) {
   loop.run_until_complete(main_task(loop, s, load));
 }
 
-struct Summary {
-  double mean_ns = 0;
+struct Summary : Distribution {
   double allocs_per_op = 0;
-  std::int64_t p50 = 0, p99 = 0, max = 0;
   double busy_pct = 0;
   std::int64_t transfers = 0;
   double transfer_us = 0;
@@ -145,16 +143,9 @@ struct Summary {
 Summary summarize(Samples& s) {
   std::vector<std::int64_t>& v = s.lateness_ns;
   if (v.size() != static_cast<std::size_t>(kTasks) * kSleeps) die("not every sleep completed");
-  std::sort(v.begin(), v.end());
-  double sum = 0;
-  for (std::int64_t x : v)
-    sum += static_cast<double>(x);
   Summary r;
-  r.mean_ns = sum / static_cast<double>(v.size());
+  static_cast<Distribution&>(r) = distribution(v);
   r.allocs_per_op = static_cast<double>(s.a1 - s.a0) / static_cast<double>(v.size());
-  r.p50 = percentile(v, 50);
-  r.p99 = percentile(v, 99);
-  r.max = v.back();
   const std::int64_t window = s.t1 - s.t0;
   r.transfers = s.transfers1 - s.transfers0;
   if (window > 0) r.busy_pct = 100.0 * static_cast<double>(s.busy1 - s.busy0) / static_cast<double>(window);

@@ -104,6 +104,28 @@ inline std::int64_t percentile(const std::vector<std::int64_t>& sorted, double p
   return sorted[rank - 1];
 }
 
+/// The shape of a set of samples (ns): mean, min, median, p99, max.
+struct Distribution {
+  double mean_ns = 0;
+  std::int64_t min = 0, p50 = 0, p99 = 0, max = 0;
+};
+
+/// Sorts `v` in place and describes it. An empty set is a benchmark that did not do its work.
+inline Distribution distribution(std::vector<std::int64_t>& v) {
+  if (v.empty()) die("no samples");
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (std::int64_t x : v)
+    sum += static_cast<double>(x);
+  Distribution d;
+  d.mean_ns = sum / static_cast<double>(v.size());
+  d.min = v.front();
+  d.p50 = percentile(v, 50);
+  d.p99 = percentile(v, 99);
+  d.max = v.back();
+  return d;
+}
+
 /// Builds `{"name":...,"impl":...,...}` and prints it as one line.
 class Json {
  public:
