@@ -1,17 +1,36 @@
-// aiopid: the daemon. This slice of issue #10 has its configuration layer only:
+// aiopid: the daemon.
 //
-//   aiopid [--config PATH] --check-config   validate; exit 0, or 78 (EX_CONFIG) with every error on stderr
-//   aiopid [--config PATH] --print-config   the merged, effective configuration as TOML on stdout
+//   aiopid [--config PATH] [--board sim|linux] [--trace-outputs FILE]   run it (until SIGTERM / SIGINT)
+//   aiopid [--config PATH] --check-config        validate; exit 0, or 78 (EX_CONFIG) with every error
+//   aiopid [--config PATH] --print-config        the merged, effective configuration as TOML
+//   aiopid [--config PATH] --next-runs [NAME] [--count N]   each schedule's next fires, in its zone
+//   aiopid [--config PATH] [--board B] --list-hardware      what the board offers
 //   aiopid --help | --version
 //
 // Errors are printed one per line as FILE:LINE:COL: error: KEY.PATH: MESSAGE (daemon/config/README.md).
+// Signals (read from a signalfd in the loop): SIGTERM / SIGINT stop (tasks cancelled, outputs to their safe
+// state, exit 0); SIGHUP reloads the configuration and applies the difference (a bad one keeps the old).
+#include <signal.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "aiopi/linux/linux_backend.hpp"
+#include "aiopi/loop.hpp"
 #include "aiopid/config/builtin_device_types.hpp"
 #include "aiopid/config/load.hpp"
 #include "aiopid/config/print.hpp"
+#include "aiopid/runtime/linux_board.hpp"
+#include "aiopid/runtime/logging.hpp"
+#include "aiopid/runtime/next_runs.hpp"
+#include "aiopid/runtime/runtime.hpp"
+#include "aiopid/runtime/signal_fd.hpp"
+#include "aiopid/runtime/sim_board.hpp"
+#include "spdlog/spdlog.h"
 
 namespace {
 
@@ -23,15 +42,25 @@ constexpr int kExitConfig =
 
 void print_usage(std::FILE* to) {
   std::fputs(
-      "usage: aiopid [--config PATH] --check-config\n"
+      "usage: aiopid [--config PATH] [--board sim|linux] [--trace-outputs FILE]\n"
+      "       aiopid [--config PATH] --check-config\n"
       "       aiopid [--config PATH] --print-config\n"
+      "       aiopid [--config PATH] --next-runs [NAME] [--count N]\n"
+      "       aiopid [--config PATH] [--board sim|linux] --list-hardware\n"
       "       aiopid --help | --version\n"
       "\n"
       "  --config PATH    main configuration file (default /etc/aiopi/aiopid.toml); the *.toml files of\n"
       "                   conf.d/ beside it are merged in name order\n"
+      "  --board B        run on board B (sim or linux) instead of the configuration's [daemon] board\n"
+      "  --trace-outputs FILE  append every output write as 'DEVICE 0|1' to FILE (tests, demos)\n"
       "  --check-config   validate the configuration: exit 0, or 78 with every error on stderr as\n"
       "                   FILE:LINE:COL: error: KEY.PATH: MESSAGE\n"
-      "  --print-config   print the merged, effective configuration (defaults filled in) as TOML\n",
+      "  --print-config   print the merged, effective configuration (defaults filled in) as TOML\n"
+      "  --next-runs      print the next fires of every schedule (or of NAME) in its time zone\n"
+      "  --count N        how many fires --next-runs prints (default 5)\n"
+      "  --list-hardware  list what the board offers (GPIO chips, I2C buses, serial ports, ...)\n"
+      "\n"
+      "Running, SIGTERM/SIGINT stop (exit 0) and SIGHUP reloads the configuration. docs/daemon.md.\n",
       to);
 }
 
@@ -41,14 +70,82 @@ int usage_error(const std::string& message) {
   return kExitUsage;
 }
 
+void print_diagnostics(const aiopid::config::LoadResult& result) {
+  const std::string errors = result.diagnostics.to_string();
+  std::fwrite(errors.data(), 1, errors.size(), stderr);
+  const std::size_t n = result.diagnostics.size();
+  std::fprintf(stderr, "aiopid: the configuration has %zu error%s\n", n, n == 1 ? "" : "s");
+}
+
+/// The running daemon: apply the configuration, then serve signals until told to stop.
+aiopi::Task<int> serve(aiopid::runtime::Runtime& runtime, aiopid::runtime::SignalFd& signals,
+                       aiopid::config::Config config, const std::string& config_path,
+                       const aiopid::config::DeviceTypeRegistry& types, aiopid::runtime::Notifier& notifier) {
+  using aiopid::runtime::ApplySummary;
+  co_await runtime.apply(std::move(config));
+  spdlog::info("running: {}", runtime.summary());
+  notifier.status(runtime.summary());
+  notifier.ready();
+  for (;;) {
+    const int signal = co_await signals.next();
+    if (signal != SIGHUP) {
+      spdlog::info("{}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+      break;
+    }
+    spdlog::info("SIGHUP: reloading {}", config_path);
+    notifier.reloading();
+    aiopid::config::LoadResult next = aiopid::config::load_config(config_path, types);
+    if (!next.config) {
+      for (const std::string& line : {next.diagnostics.to_string()}) {
+        std::size_t start = 0;
+        while (start < line.size()) {
+          const std::size_t end = line.find('\n', start);
+          spdlog::error("reload: {}", line.substr(start, end == std::string::npos ? end : end - start));
+          if (end == std::string::npos) break;
+          start = end + 1;
+        }
+      }
+      const std::size_t n = next.diagnostics.size();
+      spdlog::error("reload failed: the new configuration has {} error{}; the running one is kept", n,
+                    n == 1 ? "" : "s");
+      notifier.status("reload failed (" + std::to_string(n) +
+                      " configuration errors), running the previous "
+                      "configuration: " +
+                      runtime.summary());
+      notifier.reloaded();
+      continue;
+    }
+    if (next.config->daemon.board != runtime.config().daemon.board)
+      spdlog::warn("reload: [daemon] board changed: it takes effect at the next start");
+    const ApplySummary sum = co_await runtime.apply(std::move(*next.config));
+    spdlog::info("reloaded: {} added, {} changed, {} removed, {} unchanged; {}", sum.added, sum.changed,
+                 sum.removed, sum.kept, runtime.summary());
+    notifier.status(runtime.summary());
+    notifier.reloaded();
+  }
+  notifier.stopping();
+  co_await runtime.shutdown();
+  spdlog::info("stopped");
+  co_return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string config_path = aiopid::config::kDefaultConfigPath;
-  enum class Mode { none, check, print } mode = Mode::none;
+  enum class Mode { run, check, print, next_runs, list_hardware } mode = Mode::run;
+  std::optional<std::string> board_name;
+  std::string next_runs_name;
+  std::string trace_path;
+  int count = 5;
 
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
+    auto value = [&](const char* what) -> const char* {
+      if (i + 1 >= argc) return nullptr;
+      (void)what;
+      return argv[++i];
+    };
     if (arg == "--help" || arg == "-h") {
       print_usage(stdout);
       return kExitOk;
@@ -61,38 +158,92 @@ int main(int argc, char** argv) {
       mode = Mode::check;
     } else if (arg == "--print-config") {
       mode = Mode::print;
+    } else if (arg == "--list-hardware") {
+      mode = Mode::list_hardware;
+    } else if (arg == "--next-runs") {
+      mode = Mode::next_runs;
+      if (i + 1 < argc && argv[i + 1][0] != '-') next_runs_name = argv[++i];
+    } else if (arg == "--count") {
+      const char* v = value("--count");
+      char* end = nullptr;
+      const long n = v ? std::strtol(v, &end, 10) : 0;
+      if (!v || *end != '\0' || n < 1 || n > 1000)
+        return usage_error("--count needs a number from 1 to 1000");
+      count = static_cast<int>(n);
+    } else if (arg == "--board") {
+      const char* v = value("--board");
+      if (!v || (std::string_view(v) != "sim" && std::string_view(v) != "linux"))
+        return usage_error("--board needs 'sim' or 'linux'");
+      board_name = v;
+    } else if (arg == "--trace-outputs") {
+      const char* v = value("--trace-outputs");
+      if (!v) return usage_error("--trace-outputs needs a path");
+      trace_path = v;
     } else if (arg == "--config" || arg == "-c") {
-      if (i + 1 >= argc) return usage_error("--config needs a path");
-      config_path = argv[++i];
+      const char* v = value("--config");
+      if (!v) return usage_error("--config needs a path");
+      config_path = v;
     } else if (arg.starts_with("--config=")) {
       config_path = std::string(arg.substr(9));
     } else {
       return usage_error("unknown argument '" + std::string(arg) + "'");
     }
   }
-  if (mode == Mode::none) {
-    return usage_error("running the daemon is not built yet: use --check-config or --print-config");
-  }
 
-  const aiopid::config::DeviceTypeRegistry registry = aiopid::config::builtin_device_registry();
-  const aiopid::config::LoadResult result = aiopid::config::load_config(config_path, registry);
+  const aiopid::config::DeviceTypeRegistry types = aiopid::config::builtin_device_registry();
+  aiopid::config::LoadResult result = aiopid::config::load_config(config_path, types);
   if (!result.config) {
-    const std::string errors = result.diagnostics.to_string();
-    std::fwrite(errors.data(), 1, errors.size(), stderr);
-    const std::size_t n = result.diagnostics.size();
-    std::fprintf(stderr, "aiopid: the configuration has %zu error%s\n", n, n == 1 ? "" : "s");
+    print_diagnostics(result);
     return kExitConfig;
   }
-  const aiopid::config::Config& config = *result.config;
+  aiopid::config::Config& config = *result.config;
   if (mode == Mode::print) {
     const std::string text = aiopid::config::print_config(config);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return kExitOk;
   }
-  std::printf("aiopid: configuration OK: %zu file%s, %zu device%s, %zu event%s, %zu task%s, %zu schedule%s\n",
-              config.files.size(), config.files.size() == 1 ? "" : "s", config.devices.size(),
-              config.devices.size() == 1 ? "" : "s", config.events.size(),
-              config.events.size() == 1 ? "" : "s", config.tasks.size(), config.tasks.size() == 1 ? "" : "s",
-              config.schedules.size(), config.schedules.size() == 1 ? "" : "s");
-  return kExitOk;
+  if (mode == Mode::check) {
+    std::printf(
+        "aiopid: configuration OK: %zu file%s, %zu device%s, %zu event%s, %zu task%s, %zu schedule%s\n",
+        config.files.size(), config.files.size() == 1 ? "" : "s", config.devices.size(),
+        config.devices.size() == 1 ? "" : "s", config.events.size(), config.events.size() == 1 ? "" : "s",
+        config.tasks.size(), config.tasks.size() == 1 ? "" : "s", config.schedules.size(),
+        config.schedules.size() == 1 ? "" : "s");
+    return kExitOk;
+  }
+  if (mode == Mode::next_runs) {
+    if (!aiopid::runtime::print_next_runs(config, next_runs_name, count, stdout)) {
+      std::fprintf(stderr, "aiopid: no schedule named '%s'\n", next_runs_name.c_str());
+      return kExitUsage;
+    }
+    return kExitOk;
+  }
+
+  const bool sim = board_name ? *board_name == "sim" : config.daemon.board == aiopid::config::Board::sim;
+  std::unique_ptr<aiopid::runtime::Board> board =
+      sim ? aiopid::runtime::make_sim_board() : aiopid::runtime::make_linux_board();
+  if (mode == Mode::list_hardware) {
+    board->list_hardware(stdout);
+    return kExitOk;
+  }
+
+  // Running. Signals are blocked before anything could start a thread.
+  aiopid::runtime::SignalFd signals;
+  aiopid::runtime::setup_logging(aiopid::runtime::detect_log_target(), config.daemon.log_level);
+  std::FILE* trace = nullptr;
+  if (!trace_path.empty()) {
+    trace = std::fopen(trace_path.c_str(), "a");
+    if (trace == nullptr) return usage_error("cannot open --trace-outputs file '" + trace_path + "'");
+  }
+  spdlog::info("aiopid {} starting on board {} with {}", AIOPID_VERSION, board->name(), config_path);
+
+  aiopid::runtime::Notifier notifier;  // no-op until daemon/notify is wired in
+  aiopi::os_linux::LinuxBackend backend;
+  aiopi::Loop loop(backend);
+  aiopid::runtime::Runtime runtime(loop, *board,
+                                   {.output_trace = trace, .notifier = &notifier, .state = nullptr});
+  const int code =
+      loop.run_until_complete(serve(runtime, signals, std::move(config), config_path, types, notifier));
+  if (trace) std::fclose(trace);
+  return code;
 }

@@ -154,6 +154,13 @@ std::unique_ptr<DeviceType> digital_in() {
             .example = "\"20ms\"",
             .min_duration = Duration{0},
             .max_duration = Duration{1'000'000}},
+      // A stimulus for demos and tests of the simulated board; the Linux board ignores it (real buttons).
+      Field{.key = "sim_press_every",
+            .type = FieldType::duration,
+            .doc = "Board `sim` only (ignored on `linux`): the simulated input is pressed (made active for "
+                   "100 ms) this often, starting one period after the daemon starts. None when absent.",
+            .example = "\"10s\"",
+            .min_duration = Duration{200'000}},
   };
   t->params.check = check_chip_for_offset;
   t->claims = gpio_line_claim;

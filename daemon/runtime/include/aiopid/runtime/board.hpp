@@ -1,0 +1,51 @@
+// The board a configuration is wired onto: it makes the HAL objects a device type needs. `sim` makes every
+// device on the simulated board (platform/sim), `linux` opens them through the Linux backends
+// (platform/linux). A failure is a message for the log, never fatal: the runtime retries with backoff.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "aiopi/hal/digital.hpp"
+#include "aiopi/loop.hpp"
+#include "aiopid/config/config.hpp"
+
+namespace aiopid::runtime {
+
+/// A device the board made, or why it could not.
+template <class T>
+struct Opened {
+  std::unique_ptr<T> device;
+  std::string error;  ///< set when `device` is null
+  explicit operator bool() const noexcept { return device != nullptr; }
+};
+
+class Board {
+ public:
+  virtual ~Board() = default;
+  /// "sim" or "linux".
+  [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+  /// A `digital_in` device (params validated by the schema).
+  virtual Opened<aiopi::hal::DigitalInput> open_input(aiopi::Loop& loop,
+                                                      const config::DeviceConfig& device) = 0;
+  /// A `digital_out` device, driven to `initial` (logical) at once.
+  virtual Opened<aiopi::hal::DigitalOutput> open_output(aiopi::Loop& loop, const config::DeviceConfig& device,
+                                                        bool initial) = 0;
+  /// Drives a simulated input (`sim` only; false elsewhere): the stimulus of `sim_press_every`.
+  virtual bool drive_simulated(aiopi::hal::DigitalInput& input, bool electrical_level) {
+    (void)input;
+    (void)electrical_level;
+    return false;
+  }
+  /// What the board offers, for `aiopid --list-hardware`.
+  virtual void list_hardware(std::FILE* out) = 0;
+};
+
+/// hal configs from a device's validated params.
+aiopi::hal::InputConfig input_config(const config::DeviceConfig& device);
+aiopi::hal::OutputConfig output_config(const config::DeviceConfig& device, bool initial);
+
+}  // namespace aiopid::runtime

@@ -1,0 +1,62 @@
+// The live objects of a running configuration — devices, events, tasks and schedules with their state —
+// kept by name with stable addresses. The runtime owns them; the remote API (next issue) reads them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "aiopi/cron/schedule.hpp"
+#include "aiopi/cron/time_zone.hpp"
+#include "aiopi/event.hpp"
+#include "aiopi/hal/digital.hpp"
+#include "aiopi/task_handle.hpp"
+#include "aiopid/config/config.hpp"
+#include "aiopid/runtime/zone.hpp"
+
+namespace aiopid::runtime {
+
+struct LiveDevice {
+  config::DeviceConfig config;
+  std::unique_ptr<aiopi::hal::DigitalInput> input;
+  std::unique_ptr<aiopi::hal::DigitalOutput> output;
+  bool level = false;      ///< an output's logical level, as last set
+  std::string open_error;  ///< the last failure to open (empty once open)
+  std::uint32_t open_attempts = 0;
+  aiopi::TaskHandle<> keeper;    ///< opens (with backoff), then watches edges for events
+  aiopi::TaskHandle<> stimulus;  ///< sim_press_every
+  [[nodiscard]] bool is_open() const noexcept { return input || output; }
+};
+
+struct LiveEvent {
+  config::EventConfig config;
+  aiopi::Event event;
+  std::uint64_t set_count = 0;
+};
+
+struct LiveTask {
+  config::TaskConfig config;
+  aiopi::TaskHandle<> run;      ///< the run in progress or the last one
+  std::uint64_t starts = 0;     ///< runs started
+  std::uint64_t completed = 0;  ///< runs that finished (not cancelled)
+  std::uint64_t cancelled = 0;  ///< runs cancelled
+  [[nodiscard]] bool running() const noexcept { return run && !run.done(); }
+};
+
+struct LiveSchedule {
+  config::ScheduleConfig config;
+  ResolvedZone zone;
+  aiopi::cron::ScheduleState state;  ///< next fire, last fire, counters (lib/cron)
+  aiopi::TaskHandle<std::uint64_t> handle;
+};
+
+struct Registry {
+  std::map<std::string, std::unique_ptr<LiveDevice>, std::less<>> devices;
+  std::map<std::string, std::unique_ptr<LiveEvent>, std::less<>> events;
+  std::map<std::string, std::unique_ptr<LiveTask>, std::less<>> tasks;
+  std::map<std::string, std::unique_ptr<LiveSchedule>, std::less<>> schedules;
+};
+
+}  // namespace aiopid::runtime

@@ -1,0 +1,545 @@
+#include "aiopid/runtime/runtime.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <utility>
+
+#include "aiopi/sleep.hpp"
+#include "aiopi/wait_for.hpp"
+#include "aiopid/config/duration.hpp"
+#include "aiopid/runtime/zone.hpp"
+#include "spdlog/spdlog.h"
+
+using namespace std::chrono_literals;
+
+namespace aiopid::runtime {
+namespace {
+
+using config::Node;
+
+/// The validated table of `section.name` in a merged document, or null: what a reload compares.
+const Node* entry(const Node& document, std::string_view section, std::string_view name) {
+  const Node* table = document.find(section);
+  return table ? table->find(name) : nullptr;
+}
+
+bool same_entry(const config::Config& a, const config::Config& b, std::string_view section,
+                std::string_view name) {
+  const Node* x = entry(a.document, section, name);
+  const Node* y = entry(b.document, section, name);
+  return x && y && x->same_value(*y);
+}
+
+spdlog::level::level_enum to_spdlog(config::LogLevel level) {
+  switch (level) {
+    case config::LogLevel::trace:
+      return spdlog::level::trace;
+    case config::LogLevel::debug:
+      return spdlog::level::debug;
+    case config::LogLevel::info:
+      return spdlog::level::info;
+    case config::LogLevel::warn:
+      return spdlog::level::warn;
+    case config::LogLevel::error:
+      return spdlog::level::err;
+    case config::LogLevel::critical:
+      return spdlog::level::critical;
+    case config::LogLevel::off:
+      return spdlog::level::off;
+  }
+  return spdlog::level::info;
+}
+
+std::string_view type_name(const config::DeviceConfig& d) {
+  return d.type ? std::string_view(d.type->name) : "";
+}
+
+aiopi::Task<bool> wait_set(aiopi::Event& event) {
+  co_return co_await event.wait();
+}
+
+/// Seeds a schedule's jitter from its name, so that restarts keep each schedule's delays.
+std::uint64_t seed_of(std::string_view name) {
+  return std::hash<std::string_view>{}(name);
+}
+
+template <class Map>
+std::vector<std::string> names_of(const Map& map) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : map)
+    names.push_back(name);
+  return names;
+}
+
+}  // namespace
+
+Runtime::Runtime(aiopi::Loop& loop, Board& board, RuntimeOptions options)
+    : loop_(loop), board_(board), options_(options) {}
+
+Runtime::~Runtime() = default;
+
+// ------------------------------------------------------------------------------------------------ apply
+
+aiopi::Task<ApplySummary> Runtime::apply(config::Config next) {
+  ApplySummary sum;
+  const bool first = !started_;
+  if (first && options_.state) restored_ = options_.state->load();
+
+  // Stop what goes away or changes, schedules first (their runs await tasks), then tasks, then devices.
+  for (const std::string& name : names_of(registry_.schedules)) {
+    if (same_entry(config_, next, "schedules", name)) continue;
+    LiveSchedule& s = *registry_.schedules.at(name);
+    if (s.handle && !s.handle.done()) {
+      s.handle.cancel();
+      co_await s.handle.wait_outcome();
+    }
+    spdlog::info("schedule {}: stopped ({})", name, next.find_schedule(name) ? "changed" : "removed");
+    registry_.schedules.erase(name);
+    ++(next.find_schedule(name) ? sum.changed : sum.removed);
+  }
+  for (const std::string& name : names_of(registry_.tasks)) {
+    if (same_entry(config_, next, "tasks", name)) continue;
+    LiveTask& t = *registry_.tasks.at(name);
+    if (t.running()) {
+      t.run.cancel();
+      co_await t.run.wait_outcome();
+    }
+    spdlog::info("task {}: stopped ({})", name, next.find_task(name) ? "changed" : "removed");
+    registry_.tasks.erase(name);
+    ++(next.find_task(name) ? sum.changed : sum.removed);
+  }
+  for (const std::string& name : names_of(registry_.devices)) {
+    if (same_entry(config_, next, "devices", name)) continue;
+    const bool removed = next.find_device(name) == nullptr;
+    co_await stop_device(*registry_.devices.at(name), removed);
+    spdlog::info("device {}: closed ({})", name, removed ? "removed" : "changed");
+    registry_.devices.erase(name);
+    ++(removed ? sum.removed : sum.changed);
+  }
+  for (const std::string& name : names_of(registry_.events)) {
+    if (next.find_event(name) == nullptr) {
+      registry_.events.erase(name);
+      ++sum.removed;
+    }
+  }
+
+  const config::Config previous = std::exchange(config_, std::move(next));
+  set_log_level_hook(config_.daemon.log_level);
+
+  // Start what is new or changed; unchanged objects keep running untouched.
+  for (const config::EventConfig& e : config_.events) {
+    auto it = registry_.events.find(e.name);
+    if (it != registry_.events.end()) {
+      if (!same_entry(previous, config_, "events", e.name))
+        ++sum.changed;
+      else
+        ++sum.kept;
+      it->second->config = e;  // keeps its state: tasks waiting on it stay waiting
+      continue;
+    }
+    auto live = std::make_unique<LiveEvent>();
+    live->config = e;
+    if (e.persistent && restored_) {
+      auto saved = restored_->events.find(e.name);
+      if (saved != restored_->events.end() && saved->second) live->event.set();
+    }
+    registry_.events.emplace(e.name, std::move(live));
+    if (!first) ++sum.added;
+  }
+  for (const config::DeviceConfig& d : config_.devices) {
+    if (registry_.devices.contains(d.name)) {
+      ++sum.kept;
+      continue;
+    }
+    start_device(d);
+    if (!first && !previous.find_device(d.name)) ++sum.added;
+  }
+  for (const config::TaskConfig& t : config_.tasks) {
+    if (registry_.tasks.contains(t.name)) {
+      ++sum.kept;
+      continue;
+    }
+    auto live = std::make_unique<LiveTask>();
+    live->config = t;
+    registry_.tasks.emplace(t.name, std::move(live));
+    if (!first && !previous.find_task(t.name)) ++sum.added;
+    if (t.start_at_boot) start_task(t.name);
+  }
+  for (const config::ScheduleConfig& s : config_.schedules) {
+    if (registry_.schedules.contains(s.name)) {
+      ++sum.kept;
+      continue;
+    }
+    start_schedule(s);
+    if (!first && !previous.find_schedule(s.name)) ++sum.added;
+  }
+
+  if (first) {
+    started_ = true;
+    if (options_.notifier && options_.notifier->watchdog_interval())
+      watchdog_ = loop_.create_task(watchdog_pinger(), "watchdog");
+  }
+  co_return sum;
+}
+
+void Runtime::set_log_level_hook(config::LogLevel level) {
+  spdlog::set_level(to_spdlog(level));
+}
+
+// ---------------------------------------------------------------------------------------------- devices
+
+void Runtime::start_device(const config::DeviceConfig& d) {
+  auto owned = std::make_unique<LiveDevice>();
+  LiveDevice& live = *owned;
+  live.config = d;
+  registry_.devices.emplace(d.name, std::move(owned));
+  const std::string_view type = type_name(d);
+  if (type == "digital_in" || type == "digital_out") try_open(live);
+  live.keeper = loop_.create_task(keep_device(live), live.config.name.c_str());
+}
+
+bool Runtime::try_open(LiveDevice& d) {
+  const std::string_view type = type_name(d.config);
+  ++d.open_attempts;
+  if (type == "digital_in") {
+    auto opened = board_.open_input(loop_, d.config);
+    d.input = std::move(opened.device);
+    d.open_error = std::move(opened.error);
+  } else {
+    bool initial = d.config.params.get_bool("initial", false);
+    if (restored_) {
+      auto saved = restored_->outputs.find(d.config.name);
+      if (saved != restored_->outputs.end()) initial = saved->second;
+    }
+    auto opened = board_.open_output(loop_, d.config, initial);
+    d.output = std::move(opened.device);
+    d.open_error = std::move(opened.error);
+    if (d.output) d.level = initial;
+  }
+  if (d.is_open()) spdlog::info("device {}: open ({} on board {})", d.config.name, type, board_.name());
+  return d.is_open();
+}
+
+aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
+  const std::string& name = d.config.name;
+  const std::string_view type = type_name(d.config);
+  if (type != "digital_in" && type != "digital_out") {
+    d.open_error = "device type '" + std::string(type) + "' is not wired to a board yet";
+    spdlog::warn("device {}: {}", name, d.open_error);
+    co_return;
+  }
+  // Retry with backoff: a missing chip or a busy line is not fatal (the hardware may come later). The first
+  // attempt was made by start_device, so that READY=1 follows the devices that could be opened.
+  aiopi::Duration backoff = 1s;
+  while (!d.is_open()) {
+    spdlog::warn("device {}: cannot open (attempt {}, next in {}): {}", name, d.open_attempts,
+                 config::format_duration(backoff), d.open_error);
+    co_await aiopi::sleep(backoff);
+    backoff = std::min<aiopi::Duration>(backoff * 2, 60s);
+    try_open(d);
+  }
+  if (!d.input) co_return;
+
+  if (const Node* every = d.config.params.find("sim_press_every"); every && board_.name() == "sim") {
+    if (auto period = config::parse_duration(every->as_string()))
+      d.stimulus = loop_.create_task(press_periodically(d, *period), "sim_press");
+  }
+  if (d.input->config().edges == aiopi::hal::EdgeMode::none) co_return;
+  // Edges become the events whose source is this device's `edge` condition.
+  for (;;) {
+    auto edge = co_await d.input->next_edge();
+    if (!edge) {
+      spdlog::warn("device {}: edges stopped: {}", name, edge.error().what);
+      co_return;
+    }
+    const char* edge_text = aiopi::hal::to_string(edge->edge);
+    spdlog::debug("device {}: {} edge", name, edge_text);
+    for (auto& [event_name, event] : registry_.events) {
+      const auto& source = event->config.source;
+      if (!source || source->device != name || source->condition != "edge") continue;
+      const std::string* want = source->params.get_string("edge");
+      if (want && *want != "both" && *want != edge_text) continue;
+      set_event(event_name);
+    }
+  }
+}
+
+aiopi::Task<> Runtime::press_periodically(LiveDevice& d, aiopi::Duration every) {
+  const bool active_low = d.input->config().active_low;
+  for (;;) {
+    co_await aiopi::sleep(every);
+    spdlog::info("device {}: simulated press", d.config.name);
+    board_.drive_simulated(*d.input, !active_low);
+    co_await aiopi::sleep(100ms);
+    board_.drive_simulated(*d.input, active_low);
+  }
+}
+
+aiopi::Task<> Runtime::stop_device(LiveDevice& d, bool to_safe_state) {
+  for (aiopi::TaskHandle<>* h : {&d.stimulus, &d.keeper}) {
+    if (*h && !h->done()) {
+      h->cancel();
+      co_await h->wait_outcome();
+    }
+  }
+  if (to_safe_state && d.output) {
+    if (const Node* safe = d.config.params.find("safe_state"); safe && safe->is(Node::Kind::boolean)) {
+      write_output(d, safe->as_bool());
+      spdlog::info("device {}: safe state {}", d.config.name, safe->as_bool() ? "on" : "off");
+    }
+  }
+}
+
+void Runtime::write_output(LiveDevice& d, bool level) {
+  d.level = level;
+  if (!d.output) {
+    spdlog::debug("device {}: not open, level {} kept for later", d.config.name, level);
+    return;
+  }
+  if (auto r = d.output->set(level); !r) {
+    spdlog::error("device {}: set failed: {}", d.config.name, r.error().what);
+    return;
+  }
+  spdlog::trace("device {}: {}", d.config.name, level ? 1 : 0);
+  if (options_.output_trace) {
+    std::fprintf(options_.output_trace, "%s %d\n", d.config.name.c_str(), level ? 1 : 0);
+    std::fflush(options_.output_trace);
+  }
+}
+
+// ------------------------------------------------------------------------------------- events and tasks
+
+void Runtime::set_event(std::string_view name) {
+  auto it = registry_.events.find(name);
+  if (it == registry_.events.end()) return;
+  LiveEvent& e = *it->second;
+  e.event.set();
+  ++e.set_count;
+  spdlog::debug("event {}: set", name);
+  if (e.config.persistent) save_state();
+  if (stopping_) return;
+  for (auto& [task_name, task] : registry_.tasks) {
+    const auto& starts = task->config.start_events;
+    if (std::find(starts.begin(), starts.end(), name) != starts.end()) start_task(task_name);
+  }
+}
+
+bool Runtime::start_task(std::string_view name) {
+  auto it = registry_.tasks.find(name);
+  if (it == registry_.tasks.end()) return false;
+  LiveTask& t = *it->second;
+  if (t.running() || stopping_) return true;
+  ++t.starts;
+  t.run = loop_.create_task(task_body(t), t.config.name.c_str());
+  return true;
+}
+
+void Runtime::cancel_task(std::string_view name) {
+  auto it = registry_.tasks.find(name);
+  if (it != registry_.tasks.end() && it->second->running()) it->second->run.cancel();
+}
+
+aiopi::Task<> Runtime::task_body(LiveTask& t) {
+  // Counts how the run ended, whether it returned or was cancelled (the frame unwinds either way).
+  struct Tally {
+    LiveTask& task;
+    bool finished = false;
+    ~Tally() { ++(finished ? task.completed : task.cancelled); }
+  } tally{t};
+  spdlog::debug("task {}: run {} started", t.config.name, t.starts);
+  for (std::uint32_t i = 0; t.config.repeat_forever || i < t.config.runs; ++i)
+    co_await run_actions(t.config.actions, t.config.name);
+  tally.finished = true;
+  spdlog::debug("task {}: run {} finished", t.config.name, t.starts);
+}
+
+aiopi::Task<> Runtime::run_actions(const std::vector<config::Action>& actions, const std::string& owner) {
+  for (const config::Action& a : actions)
+    co_await run_action(a, owner);
+}
+
+aiopi::Task<> Runtime::run_action(const config::Action& a, const std::string& owner) {
+  using config::Verb;
+  auto device = [&]() -> LiveDevice* {
+    auto it = registry_.devices.find(a.target);
+    return it == registry_.devices.end() ? nullptr : it->second.get();
+  };
+  switch (a.verb) {
+    case Verb::set:
+      if (LiveDevice* d = device(); d && std::holds_alternative<bool>(a.value)) {
+        write_output(*d, std::get<bool>(a.value));
+      } else {
+        spdlog::warn("task {}: set {}: only boolean outputs are wired yet", owner, a.target);
+      }
+      break;
+    case Verb::toggle:
+      if (LiveDevice* d = device()) write_output(*d, !d->level);
+      break;
+    case Verb::pulse: {
+      LiveDevice* d = device();
+      if (d == nullptr) break;
+      write_output(*d, true);
+      // Back to inactive however the pulse ends, cancelled included; the device is looked up again because a
+      // reload may have replaced it meanwhile.
+      struct Release {
+        Runtime& rt;
+        const std::string& name;
+        ~Release() {
+          auto it = rt.registry_.devices.find(name);
+          if (it != rt.registry_.devices.end()) rt.write_output(*it->second, false);
+        }
+      } release{*this, a.target};
+      co_await aiopi::sleep(a.duration);
+      break;
+    }
+    case Verb::sleep:
+      co_await aiopi::sleep(a.duration);
+      break;
+    case Verb::set_event:
+      set_event(a.target);
+      break;
+    case Verb::clear_event:
+      if (auto it = registry_.events.find(a.target); it != registry_.events.end()) {
+        it->second->event.clear();
+        if (it->second->config.persistent) save_state();
+      }
+      break;
+    case Verb::wait_event: {
+      auto it = registry_.events.find(a.target);
+      if (it == registry_.events.end()) break;
+      aiopi::Event& event = it->second->event;
+      if (!a.timeout) {
+        co_await event.wait();
+        break;
+      }
+      auto r = co_await aiopi::wait_for(wait_set(event), *a.timeout);
+      if (r.timed_out()) {
+        spdlog::debug("task {}: wait_event {} timed out", owner, a.target);
+        co_await run_actions(a.on_timeout, owner);
+      }
+      break;
+    }
+    case Verb::start:
+      start_task(a.target);
+      break;
+    case Verb::cancel:
+      cancel_task(a.target);
+      break;
+    case Verb::log:
+      spdlog::log(to_spdlog(a.level), "{}: {}", owner, a.message);
+      break;
+    case Verb::publish:
+      spdlog::debug("{}: publish {} {}", owner, a.target, a.message);
+      broker_.publish(a.target, a.message);
+      break;
+  }
+}
+
+// -------------------------------------------------------------------------------------------- schedules
+
+void Runtime::start_schedule(const config::ScheduleConfig& c) {
+  auto owned = std::make_unique<LiveSchedule>();
+  LiveSchedule& s = *owned;
+  s.config = c;
+  ResolvedZone zone = resolve_zone(c.time_zone);
+  if (!zone.error.empty()) spdlog::warn("schedule {}: {}", c.name, zone.error);
+  s.zone = std::move(zone);
+  registry_.schedules.emplace(c.name, std::move(owned));
+  if (!c.enabled) {
+    spdlog::info("schedule {}: disabled", c.name);
+    return;
+  }
+  aiopi::cron::ScheduleOptions options;
+  options.name = s.config.name.c_str();
+  options.missed = c.missed;
+  options.missed_tolerance = c.missed_tolerance;
+  options.overlap = c.overlap;
+  options.max_jitter = c.jitter;
+  options.jitter_seed = seed_of(c.name);
+  options.state = &s.state;
+  if (restored_) {
+    auto saved = restored_->schedule_last_fire.find(c.name);
+    if (saved != restored_->schedule_last_fire.end())
+      options.last_fired = aiopi::cron::Instant{std::chrono::seconds{saved->second}};
+  }
+  Runtime* self = this;
+  LiveSchedule* live = &s;
+  auto fire = [self, live]() -> aiopi::Task<> { return self->fire_schedule(*live); };
+  s.handle =
+      loop_.create_task(aiopi::cron::schedule(fire, c.spec, s.zone.zone(), options), s.config.name.c_str());
+}
+
+aiopi::Task<> Runtime::fire_schedule(LiveSchedule& s) {
+  spdlog::info("schedule {}: fires", s.config.name);
+  save_state();
+  if (!s.config.task.empty()) {
+    if (!start_task(s.config.task)) co_return;
+    aiopi::TaskHandle<> run = registry_.tasks.at(s.config.task)->run;  // a copy: a reload may drop the record
+    co_await run.wait_outcome();
+  } else {
+    co_await run_actions(s.config.actions, "schedule " + s.config.name);
+  }
+}
+
+aiopi::Task<> Runtime::watchdog_pinger() {
+  const auto period = *options_.notifier->watchdog_interval() / 2;
+  for (;;) {
+    options_.notifier->watchdog();
+    co_await aiopi::sleep(period);
+  }
+}
+
+// ------------------------------------------------------------------------------------ stop, state, status
+
+aiopi::Task<> Runtime::shutdown() {
+  stopping_ = true;
+  std::vector<aiopi::TaskRef> waiting;
+  if (watchdog_ && !watchdog_.done()) watchdog_.cancel();
+  for (auto& [name, s] : registry_.schedules)
+    if (s->handle && !s->handle.done()) s->handle.cancel();
+  for (auto& [name, s] : registry_.schedules)
+    if (s->handle && !s->handle.done()) co_await s->handle.wait_outcome();
+  for (auto& [name, t] : registry_.tasks)
+    if (t->running()) t->run.cancel();
+  for (auto& [name, t] : registry_.tasks)
+    if (t->running()) co_await t->run.wait_outcome();
+  for (auto& [name, d] : registry_.devices)
+    co_await stop_device(*d, true);
+  if (watchdog_ && !watchdog_.done()) co_await watchdog_.wait_outcome();
+  save_state();
+  registry_.schedules.clear();
+  registry_.tasks.clear();
+  registry_.devices.clear();  // releases the lines, after their safe state was written
+}
+
+void Runtime::save_state() {
+  if (!options_.state) return;
+  PersistedState state;
+  for (const auto& [name, s] : registry_.schedules)
+    if (s->state.last_fire) state.schedule_last_fire[name] = s->state.last_fire->time_since_epoch().count();
+  for (const auto& [name, d] : registry_.devices)
+    if (d->output) state.outputs[name] = d->level;
+  for (const auto& [name, e] : registry_.events)
+    if (e->config.persistent) state.events[name] = e->event.is_set();
+  options_.state->save(state);
+}
+
+std::string Runtime::summary() const {
+  std::size_t open = 0, running = 0, active = 0;
+  for (const auto& [name, d] : registry_.devices)
+    open += d->is_open() ? 1 : 0;
+  for (const auto& [name, t] : registry_.tasks)
+    running += t->running() ? 1 : 0;
+  for (const auto& [name, s] : registry_.schedules)
+    active += s->handle && !s->handle.done() ? 1 : 0;
+  auto plural = [](std::size_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  return "board " + std::string(board_.name()) + ": " + plural(registry_.devices.size(), "device") + " (" +
+         std::to_string(open) + " open), " + plural(registry_.events.size(), "event") + ", " +
+         plural(registry_.tasks.size(), "task") + " (" + std::to_string(running) + " running), " +
+         plural(registry_.schedules.size(), "schedule") + " (" + std::to_string(active) + " active)";
+}
+
+}  // namespace aiopid::runtime
