@@ -1,6 +1,6 @@
 // aiopid: the daemon.
 //
-//   aiopid [--config PATH] [--board sim|linux] [--trace-outputs FILE]   run it (until SIGTERM / SIGINT)
+//   aiopid [--config PATH] [--board sim|linux] [--state-dir DIR] [--trace-outputs FILE]   run it
 //   aiopid [--config PATH] --check-config        validate; exit 0, or 78 (EX_CONFIG) with every error
 //   aiopid [--config PATH] --print-config        the merged, effective configuration as TOML
 //   aiopid [--config PATH] --next-runs [NAME] [--count N]   each schedule's next fires, in its zone
@@ -30,6 +30,8 @@
 #include "aiopid/runtime/runtime.hpp"
 #include "aiopid/runtime/signal_fd.hpp"
 #include "aiopid/runtime/sim_board.hpp"
+#include "aiopid/runtime/state_file_store.hpp"
+#include "aiopid/runtime/systemd_notifier.hpp"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -42,7 +44,7 @@ constexpr int kExitConfig =
 
 void print_usage(std::FILE* to) {
   std::fputs(
-      "usage: aiopid [--config PATH] [--board sim|linux] [--trace-outputs FILE]\n"
+      "usage: aiopid [--config PATH] [--board sim|linux] [--state-dir DIR] [--trace-outputs FILE]\n"
       "       aiopid [--config PATH] --check-config\n"
       "       aiopid [--config PATH] --print-config\n"
       "       aiopid [--config PATH] --next-runs [NAME] [--count N]\n"
@@ -52,6 +54,7 @@ void print_usage(std::FILE* to) {
       "  --config PATH    main configuration file (default /etc/aiopi/aiopid.toml); the *.toml files of\n"
       "                   conf.d/ beside it are merged in name order\n"
       "  --board B        run on board B (sim or linux) instead of the configuration's [daemon] board\n"
+      "  --state-dir DIR  keep the state file in DIR instead of the configuration's [daemon] state_dir\n"
       "  --trace-outputs FILE  append every output write as 'DEVICE 0|1' to FILE (tests, demos)\n"
       "  --check-config   validate the configuration: exit 0, or 78 with every error on stderr as\n"
       "                   FILE:LINE:COL: error: KEY.PATH: MESSAGE\n"
@@ -137,6 +140,7 @@ int main(int argc, char** argv) {
   std::optional<std::string> board_name;
   std::string next_runs_name;
   std::string trace_path;
+  std::optional<std::string> state_dir;
   int count = 5;
 
   for (int i = 1; i < argc; ++i) {
@@ -179,6 +183,10 @@ int main(int argc, char** argv) {
       const char* v = value("--trace-outputs");
       if (!v) return usage_error("--trace-outputs needs a path");
       trace_path = v;
+    } else if (arg == "--state-dir") {
+      const char* v = value("--state-dir");
+      if (!v) return usage_error("--state-dir needs a directory");
+      state_dir = v;
     } else if (arg == "--config" || arg == "-c") {
       const char* v = value("--config");
       if (!v) return usage_error("--config needs a path");
@@ -237,11 +245,12 @@ int main(int argc, char** argv) {
   }
   spdlog::info("aiopid {} starting on board {} with {}", AIOPID_VERSION, board->name(), config_path);
 
-  aiopid::runtime::Notifier notifier;  // no-op until daemon/notify is wired in
+  aiopid::runtime::SystemdNotifier notifier(aiopid::notify::Notifier::from_environment());
+  aiopid::runtime::StateFileStore state(state_dir ? *state_dir : config.daemon.state_dir);
   aiopi::os_linux::LinuxBackend backend;
   aiopi::Loop loop(backend);
   aiopid::runtime::Runtime runtime(loop, *board,
-                                   {.output_trace = trace, .notifier = &notifier, .state = nullptr});
+                                   {.output_trace = trace, .notifier = &notifier, .state = &state});
   const int code =
       loop.run_until_complete(serve(runtime, signals, std::move(config), config_path, types, notifier));
   if (trace) std::fclose(trace);

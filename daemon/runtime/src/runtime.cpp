@@ -483,7 +483,7 @@ aiopi::Task<> Runtime::fire_schedule(LiveSchedule& s) {
 }
 
 aiopi::Task<> Runtime::watchdog_pinger() {
-  const auto period = *options_.notifier->watchdog_interval() / 2;
+  const auto period = *options_.notifier->watchdog_interval();
   for (;;) {
     options_.notifier->watchdog();
     co_await aiopi::sleep(period);

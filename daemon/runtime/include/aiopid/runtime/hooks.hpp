@@ -21,7 +21,7 @@ class Notifier {
   virtual void reloaded() {}                                  ///< READY=1 after a reload
   virtual void stopping() {}                                  ///< STOPPING=1
   virtual void watchdog() {}                                  ///< WATCHDOG=1
-  /// WATCHDOG_USEC when the service manager expects pings (the runtime pings at half of it).
+  /// How often to send watchdog() (half of systemd's WATCHDOG_USEC), nullopt = no pings wanted.
   [[nodiscard]] virtual std::optional<std::chrono::microseconds> watchdog_interval() const { return {}; }
 };
 
