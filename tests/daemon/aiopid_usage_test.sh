@@ -14,7 +14,11 @@ expect 0 "$aiopid" --help
 expect 0 "$aiopid" --version
 expect 64 "$aiopid" --bogus
 expect 64 "$aiopid" --check-config --config
-expect 64 "$aiopid"
+expect 64 "$aiopid" --board mars
+expect 64 "$aiopid" --next-runs --count 0
+expect 64 "$aiopid" --trace-outputs
+# Running needs a valid configuration: without one it exits 78 before starting anything.
+expect 78 "$aiopid" --config /nonexistent/aiopid.toml
 expect 78 "$aiopid" --check-config --config /nonexistent/aiopid.toml
 "$aiopid" --version | grep -q '^aiopid [0-9]' || { echo "FAIL: --version prints no version"; failures=$((failures + 1)); }
 if [ "$failures" -ne 0 ]; then exit 1; fi

@@ -217,8 +217,13 @@ bool Runtime::try_open(LiveDevice& d) {
     d.open_error = std::move(opened.error);
     if (d.output) d.level = initial;
   }
-  if (d.is_open()) spdlog::info("device {}: open ({} on board {})", d.config.name, type, board_.name());
-  return d.is_open();
+  if (!d.is_open()) return false;
+  spdlog::info("device {}: open ({} on board {})", d.config.name, type, board_.name());
+  if (options_.output_trace && d.output) {
+    std::fprintf(options_.output_trace, "%s open %d\n", d.config.name.c_str(), d.level ? 1 : 0);
+    std::fflush(options_.output_trace);
+  }
+  return true;
 }
 
 aiopi::Task<> Runtime::keep_device(LiveDevice& d) {

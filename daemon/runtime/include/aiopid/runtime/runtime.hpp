@@ -21,7 +21,8 @@
 namespace aiopid::runtime {
 
 struct RuntimeOptions {
-  /// Every output write is appended here as "DEVICE 0|1" (flushed), for tests and demos; null = none.
+  /// Every output write is appended here as "DEVICE 0|1", and every opening of an output as "DEVICE open
+  /// 0|1" (flushed at once), for tests and demos; null = none.
   std::FILE* output_trace = nullptr;
   Notifier* notifier = nullptr;  ///< null: nothing is notified
   StateStore* state = nullptr;   ///< null: nothing persists
