@@ -306,7 +306,7 @@ void Runtime::write_output(LiveDevice& d, bool level) {
     spdlog::error("device {}: set failed: {}", d.config.name, r.error().what);
     return;
   }
-  spdlog::trace("device {}: {}", d.config.name, level ? 1 : 0);
+  spdlog::debug("device {}: {}", d.config.name, level ? "on" : "off");
   if (options_.output_trace) {
     std::fprintf(options_.output_trace, "%s %d\n", d.config.name.c_str(), level ? 1 : 0);
     std::fflush(options_.output_trace);
