@@ -60,6 +60,24 @@ class LinuxBoard final : public Board {
 #endif
   }
 
+  Opened<aiopi::hal::AdcChannel> open_adc(aiopi::Loop& loop, const config::DeviceConfig& device) override {
+    (void)loop;
+    const std::string* name = device.params.get_string("device");
+    const auto channel = static_cast<unsigned>(device.params.get_int("channel", 0));
+    auto adc = aiopi::os_linux::IioAdc::open(name ? *name : "", channel);
+    if (!adc) return {nullptr, adc.error().message};
+    return {adc.take(), {}};
+  }
+
+  Opened<aiopi::hal::PwmOutput> open_pwm(aiopi::Loop& loop, const config::DeviceConfig& device) override {
+    (void)loop;
+    const std::string* chip = device.params.get_string("chip");
+    const auto channel = static_cast<unsigned>(device.params.get_int("channel", 0));
+    auto pwm = aiopi::os_linux::SysfsPwm::open(chip ? *chip : "pwmchip0", channel);
+    if (!pwm) return {nullptr, pwm.error().message};
+    return {pwm.take(), {}};
+  }
+
   void list_hardware(std::FILE* out) override {
     std::fputs("board linux: this machine\n", out);
 #if AIOPID_HAVE_LINUX_GPIO

@@ -55,6 +55,11 @@ std::string_view type_name(const config::DeviceConfig& d) {
   return d.type ? std::string_view(d.type->name) : "";
 }
 
+/// The device types the boards open so far.
+bool wired(std::string_view type) {
+  return type == "digital_in" || type == "digital_out" || type == "adc" || type == "pwm";
+}
+
 aiopi::Task<bool> wait_set(aiopi::Event& event) {
   co_return co_await event.wait();
 }
@@ -195,7 +200,7 @@ void Runtime::start_device(const config::DeviceConfig& d) {
   live.config = d;
   registry_.devices.emplace(d.name, std::move(owned));
   const std::string_view type = type_name(d);
-  if (type == "digital_in" || type == "digital_out") try_open(live);
+  if (wired(type)) try_open(live);
   live.keeper = loop_.create_task(keep_device(live), live.config.name.c_str());
 }
 
@@ -206,6 +211,25 @@ bool Runtime::try_open(LiveDevice& d) {
     auto opened = board_.open_input(loop_, d.config);
     d.input = std::move(opened.device);
     d.open_error = std::move(opened.error);
+  } else if (type == "adc") {
+    auto opened = board_.open_adc(loop_, d.config);
+    d.adc = std::move(opened.device);
+    d.open_error = std::move(opened.error);
+  } else if (type == "pwm") {
+    auto opened = board_.open_pwm(loop_, d.config);
+    d.open_error = std::move(opened.error);
+    if (opened.device) {
+      const double frequency = d.config.params.get_number("frequency", 1000.0);
+      const auto period = static_cast<std::uint64_t>(1e9 / frequency);
+      if (auto r = opened.device->set_period_ns(period); !r) {
+        d.open_error = std::string("cannot set the period: ") + r.error().what;
+      } else if (auto e = opened.device->enable(true); !e) {
+        d.open_error = std::string("cannot enable: ") + e.error().what;
+      } else {
+        d.pwm = std::move(opened.device);
+        write_duty(d, d.config.params.get_number("duty", 0.0));
+      }
+    }
   } else {
     bool initial = d.config.params.get_bool("initial", false);
     if (restored_) {
@@ -229,7 +253,7 @@ bool Runtime::try_open(LiveDevice& d) {
 aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
   const std::string& name = d.config.name;
   const std::string_view type = type_name(d.config);
-  if (type != "digital_in" && type != "digital_out") {
+  if (!wired(type)) {
     d.open_error = "device type '" + std::string(type) + "' is not wired to a board yet";
     spdlog::warn("device {}: {}", name, d.open_error);
     co_return;
@@ -243,6 +267,10 @@ aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
     co_await aiopi::sleep(backoff);
     backoff = std::min<aiopi::Duration>(backoff * 2, 60s);
     try_open(d);
+  }
+  if (d.adc) {
+    co_await poll_adc(d);
+    co_return;
   }
   if (!d.input) co_return;
 
@@ -270,6 +298,54 @@ aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
   }
 }
 
+aiopi::Task<> Runtime::poll_adc(LiveDevice& d) {
+  aiopi::Duration every = 1s;
+  if (const std::string* poll = d.config.params.get_string("poll"))
+    if (auto parsed = config::parse_duration(*poll)) every = *parsed;
+  const std::optional<double> scale =
+      d.config.params.contains("scale") ? std::optional<double>(d.config.params.get_number("scale", 1.0))
+      : d.adc->volts_per_count()        ? std::optional<double>(*d.adc->volts_per_count())
+                                        : std::nullopt;
+  bool failing = false;
+  for (;;) {
+    if (auto raw = d.adc->read_u16()) {
+      d.value = scale ? *raw * *scale : static_cast<double>(*raw);
+      if (failing) spdlog::info("device {}: reads again", d.config.name);
+      failing = false;
+      spdlog::trace("device {}: {}", d.config.name, d.value);
+      check_thresholds(d);
+    } else if (!failing) {
+      failing = true;
+      spdlog::warn("device {}: read failed: {} (retrying every poll)", d.config.name, raw.error().what);
+    }
+    co_await aiopi::sleep(every);
+  }
+}
+
+void Runtime::check_thresholds(LiveDevice& d) {
+  // Edge-triggered with hysteresis: `above` is raised when the value goes over the threshold, then not again
+  // until it has come back below threshold - hysteresis (`below` mirrors it). The first reading only arms.
+  for (auto& [event_name, event] : registry_.events) {
+    const auto& source = event->config.source;
+    if (!source || source->device != d.config.name) continue;
+    const bool above = source->condition == "above";
+    if (!above && source->condition != "below") continue;
+    const double threshold = source->params.get_number(source->condition, 0.0);
+    const double hysteresis = source->params.get_number("hysteresis", 0.0);
+    const bool beyond = above ? d.value > threshold : d.value < threshold;
+    const bool back = above ? d.value < threshold - hysteresis : d.value > threshold + hysteresis;
+    auto [it, first] = d.armed.try_emplace(event_name, !beyond);
+    if (first) continue;
+    if (it->second && beyond) {
+      it->second = false;
+      spdlog::debug("device {}: {} {} ({})", d.config.name, source->condition, threshold, d.value);
+      set_event(event_name);
+    } else if (!it->second && back) {
+      it->second = true;
+    }
+  }
+}
+
 aiopi::Task<> Runtime::press_periodically(LiveDevice& d, aiopi::Duration every) {
   const bool active_low = d.input->config().active_low;
   for (;;) {
@@ -286,6 +362,12 @@ aiopi::Task<> Runtime::stop_device(LiveDevice& d, bool to_safe_state) {
     if (*h && !h->done()) {
       h->cancel();
       co_await h->wait_outcome();
+    }
+  }
+  if (to_safe_state && d.pwm) {
+    if (const Node* safe = d.config.params.find("safe_state"); safe && safe->is_number()) {
+      write_duty(d, safe->as_number());
+      spdlog::info("device {}: safe state duty {}", d.config.name, safe->as_number());
     }
   }
   if (to_safe_state && d.output) {
@@ -309,6 +391,22 @@ void Runtime::write_output(LiveDevice& d, bool level) {
   spdlog::debug("device {}: {}", d.config.name, level ? "on" : "off");
   if (options_.output_trace) {
     std::fprintf(options_.output_trace, "%s %d\n", d.config.name.c_str(), level ? 1 : 0);
+    std::fflush(options_.output_trace);
+  }
+}
+
+void Runtime::write_duty(LiveDevice& d, double duty) {
+  duty = std::clamp(duty, 0.0, 1.0);
+  d.value = duty;
+  if (!d.pwm) return;
+  const auto ns = static_cast<std::uint64_t>(static_cast<double>(d.pwm->period_ns()) * duty);
+  if (auto r = d.pwm->set_duty_ns(ns); !r) {
+    spdlog::error("device {}: set duty failed: {}", d.config.name, r.error().what);
+    return;
+  }
+  spdlog::debug("device {}: duty {}", d.config.name, duty);
+  if (options_.output_trace) {
+    std::fprintf(options_.output_trace, "%s %g\n", d.config.name.c_str(), duty);
     std::fflush(options_.output_trace);
   }
 }
@@ -374,8 +472,12 @@ aiopi::Task<> Runtime::run_action(const config::Action& a, const std::string& ow
     case Verb::set:
       if (LiveDevice* d = device(); d && std::holds_alternative<bool>(a.value)) {
         write_output(*d, std::get<bool>(a.value));
+      } else if (d && type_name(d->config) == "pwm" && std::holds_alternative<double>(a.value)) {
+        write_duty(*d, std::get<double>(a.value));
+      } else if (d && type_name(d->config) == "pwm" && std::holds_alternative<std::int64_t>(a.value)) {
+        write_duty(*d, static_cast<double>(std::get<std::int64_t>(a.value)));
       } else {
-        spdlog::warn("task {}: set {}: only boolean outputs are wired yet", owner, a.target);
+        spdlog::warn("{}: set {}: register writes are not wired yet", owner, a.target);
       }
       break;
     case Verb::toggle:

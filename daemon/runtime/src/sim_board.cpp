@@ -1,5 +1,8 @@
 #include "aiopid/runtime/sim_board.hpp"
 
+#include <cmath>
+
+#include "aiopi/sim/sim_analog.hpp"
 #include "aiopi/sim/sim_digital.hpp"
 
 namespace aiopid::runtime {
@@ -19,6 +22,22 @@ class SimBoard final : public Board {
     return {std::make_unique<aiopi::sim::SimDigitalOutput>(loop, output_config(device, initial)), {}};
   }
 
+  Opened<aiopi::hal::AdcChannel> open_adc(aiopi::Loop& loop, const config::DeviceConfig& device) override {
+    (void)device;
+    // A triangle wave from 0 to full scale and back every 20 s (0 to 3.3 V), so that thresholds are crossed.
+    auto triangle = [](std::int64_t t_us) -> std::uint16_t {
+      const double phase = static_cast<double>(t_us % 20'000'000) / 10'000'000.0;  // 0..2
+      const double level = phase < 1.0 ? phase : 2.0 - phase;
+      return static_cast<std::uint16_t>(std::lround(level * 65535.0));
+    };
+    return {std::make_unique<aiopi::sim::SimAdc>(loop, triangle, 3.3f / 65535.0f), {}};
+  }
+
+  Opened<aiopi::hal::PwmOutput> open_pwm(aiopi::Loop& loop, const config::DeviceConfig& device) override {
+    (void)device;
+    return {std::make_unique<aiopi::sim::SimPwm>(loop), {}};
+  }
+
   bool drive_simulated(aiopi::hal::DigitalInput& input, bool electrical_level) override {
     static_cast<aiopi::sim::SimDigitalInput&>(input).drive(electrical_level);
     return true;
@@ -28,7 +47,9 @@ class SimBoard final : public Board {
     std::fputs(
         "board sim: the simulated board (platform/sim), running in real time on the Linux loop\n"
         "  gpio:   chip \"sim\", any line number: digital_in (sim_press_every presses it), digital_out\n"
-        "  others: pwm, adc, i2c_register, uart_line_reader are validated but not wired yet\n",
+        "  adc:    device \"sim\", any channel: a triangle wave 0 V .. 3.3 V .. 0 V every 20 s\n"
+        "  pwm:    chip \"sim\", any channel\n"
+        "  others: i2c_register_device, uart_line_reader are validated but not wired yet\n",
         out);
   }
 };

@@ -9,7 +9,9 @@
 #include <string_view>
 #include <variant>
 
+#include "aiopi/hal/adc.hpp"
 #include "aiopi/hal/digital.hpp"
+#include "aiopi/hal/pwm.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopid/config/config.hpp"
 
@@ -34,6 +36,10 @@ class Board {
   /// A `digital_out` device, driven to `initial` (logical) at once.
   virtual Opened<aiopi::hal::DigitalOutput> open_output(aiopi::Loop& loop, const config::DeviceConfig& device,
                                                         bool initial) = 0;
+  /// An `adc` channel.
+  virtual Opened<aiopi::hal::AdcChannel> open_adc(aiopi::Loop& loop, const config::DeviceConfig& device) = 0;
+  /// A `pwm` channel (not yet configured: the runtime sets period, duty and enables it).
+  virtual Opened<aiopi::hal::PwmOutput> open_pwm(aiopi::Loop& loop, const config::DeviceConfig& device) = 0;
   /// Drives a simulated input (`sim` only; false elsewhere): the stimulus of `sim_press_every`.
   virtual bool drive_simulated(aiopi::hal::DigitalInput& input, bool electrical_level) {
     (void)input;

@@ -11,7 +11,9 @@
 #include "aiopi/cron/schedule.hpp"
 #include "aiopi/cron/time_zone.hpp"
 #include "aiopi/event.hpp"
+#include "aiopi/hal/adc.hpp"
 #include "aiopi/hal/digital.hpp"
+#include "aiopi/hal/pwm.hpp"
 #include "aiopi/task_handle.hpp"
 #include "aiopid/config/config.hpp"
 #include "aiopid/runtime/zone.hpp"
@@ -22,12 +24,17 @@ struct LiveDevice {
   config::DeviceConfig config;
   std::unique_ptr<aiopi::hal::DigitalInput> input;
   std::unique_ptr<aiopi::hal::DigitalOutput> output;
-  bool level = false;      ///< an output's logical level, as last set
+  std::unique_ptr<aiopi::hal::AdcChannel> adc;
+  std::unique_ptr<aiopi::hal::PwmOutput> pwm;
+  bool level = false;  ///< an output's logical level, as last set
+  double value = 0.0;  ///< an ADC's last reading (volts, or counts without a scale); a PWM's duty
+  /// Per event with an `above` / `below` condition on this device: whether it may be raised (hysteresis).
+  std::map<std::string, bool, std::less<>> armed;
   std::string open_error;  ///< the last failure to open (empty once open)
   std::uint32_t open_attempts = 0;
   aiopi::TaskHandle<> keeper;    ///< opens (with backoff), then watches edges for events
   aiopi::TaskHandle<> stimulus;  ///< sim_press_every
-  [[nodiscard]] bool is_open() const noexcept { return input || output; }
+  [[nodiscard]] bool is_open() const noexcept { return input || output || adc || pwm; }
 };
 
 struct LiveEvent {

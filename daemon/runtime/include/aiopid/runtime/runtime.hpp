@@ -74,6 +74,9 @@ class Runtime {
   void start_schedule(const config::ScheduleConfig& schedule);
   aiopi::Task<> stop_device(LiveDevice& device, bool to_safe_state);
   void write_output(LiveDevice& device, bool level);
+  void write_duty(LiveDevice& device, double duty);
+  void check_thresholds(LiveDevice& device);
+  aiopi::Task<> poll_adc(LiveDevice& device);
   void save_state();
   static void set_log_level_hook(config::LogLevel level);
 
