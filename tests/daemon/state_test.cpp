@@ -150,7 +150,7 @@ TEST_F(StateDir, SaveReplacesTheOldContent) {
 TEST_F(StateDir, ALeftoverTempFileIsRemovedAndIgnored) {
   StateFile file(dir_);
   ASSERT_FALSE(file.save(sample()));
-  std::ofstream(dir_ / "aiopid.state.tmp") << "aiopid-state 1\nout";
+  std::ofstream(dir_ / "aiopid.state.tmp-12345") << "aiopid-state 1\nout";
   const LoadResult loaded = file.load();
   EXPECT_TRUE(loaded.messages.empty());
   EXPECT_EQ(loaded.state, sample());

@@ -1,5 +1,6 @@
 #include "aiopid/state/state_file.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <string_view>
 #include <utility>
 
 namespace aiopid::state {
@@ -64,16 +66,29 @@ bool path_exists(const std::filesystem::path& path) {
   return ::lstat(path.c_str(), &info) == 0;
 }
 
+// Temp files of interrupted saves (aiopid.state.tmp-<pid>): the real file is untouched by them. One daemon
+// per state directory, so at start none of them is being written.
+void remove_leftover_temp_files(const std::filesystem::path& directory) {
+  const std::string prefix = std::string(StateFile::kFileName) + ".tmp";
+  DIR* dir = ::opendir(directory.c_str());
+  if (dir == nullptr) return;
+  while (const dirent* entry = ::readdir(dir)) {
+    if (std::string_view(entry->d_name).starts_with(prefix)) ::unlinkat(::dirfd(dir), entry->d_name, 0);
+  }
+  ::closedir(dir);
+}
+
 }  // namespace
 
 StateFile::StateFile(std::filesystem::path directory)
     : directory_(std::move(directory)),
       path_(directory_ / kFileName),
-      temp_path_(directory_ / (std::string(kFileName) + ".tmp")) {}
+      // Per process, so two writers (a mistake, but possible) never write into one temp file.
+      temp_path_(directory_ / (std::string(kFileName) + ".tmp-" + std::to_string(::getpid()))) {}
 
 LoadResult StateFile::load() {
   LoadResult result;
-  ::unlink(temp_path_.c_str());  // an interrupted save's leftover; the real file is untouched by it
+  remove_leftover_temp_files(directory_);
 
   auto [text, error] = read_file(path_);
   if (error == ENOENT) return result;  // first start

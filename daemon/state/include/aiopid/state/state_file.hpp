@@ -1,7 +1,8 @@
 #pragma once
 // The state file in the state directory (StateDirectory=aiopi → /var/lib/aiopi/aiopid.state), written
-// atomically: a temp file in the same directory, write, fsync, rename over the old file, fsync the directory.
-// A crash or kill -9 at any moment leaves either the old or the new file, never a mix.
+// atomically: a temp file in the same directory (aiopid.state.tmp-<pid>), write, fsync, rename over the old
+// file, fsync the directory. One daemon per state directory. A crash or kill -9 at any moment leaves either
+// the old or the new file, never a mix.
 //
 // How the runtime uses it:
 //
@@ -39,7 +40,7 @@ class StateFile {
 
   /// Reads the file. Missing = first start (empty state, no message). Empty, truncated, corrupt or of another
   /// version: reported in `messages` and renamed to `aiopid.state.corrupt-<UTC timestamp>` (never fatal).
-  /// A temp file left by an interrupted save is removed.
+  /// Temp files left by interrupted saves (`aiopid.state.tmp-<pid>`) are removed.
   LoadResult load();
 
   /// Writes `state` atomically (see above). The directory must exist.
