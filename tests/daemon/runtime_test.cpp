@@ -1,0 +1,200 @@
+// The daemon's runtime on the simulated board's virtual clock: tasks, events from edges and ADC thresholds,
+// pulses that end inactive when cancelled, shutdown to safe states, a reload that keeps what did not change.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "aiopi/loop.hpp"
+#include "aiopi/sim/sim_backend.hpp"
+#include "aiopi/sim/sim_digital.hpp"
+#include "aiopi/sleep.hpp"
+#include "aiopid/config/builtin_device_types.hpp"
+#include "aiopid/config/load.hpp"
+#include "aiopid/runtime/runtime.hpp"
+#include "aiopid/runtime/sim_board.hpp"
+
+using namespace std::chrono_literals;
+using aiopid::runtime::Runtime;
+
+namespace {
+
+const aiopid::config::DeviceTypeRegistry& types() {
+  static const aiopid::config::DeviceTypeRegistry registry = aiopid::config::builtin_device_registry();
+  return registry;
+}
+
+aiopid::config::Config parse(const std::string& text) {
+  auto result = aiopid::config::load_config_texts({{"test.toml", text}}, types());
+  EXPECT_TRUE(result.config) << result.diagnostics.to_string();
+  return std::move(*result.config);
+}
+
+const std::string kHeader = "[daemon]\nboard = \"sim\"\nlog_level = \"warn\"\n";
+
+const std::string kLed = R"(
+[devices.led]
+type = "digital_out"
+chip = "sim"
+line = 17
+safe_state = false
+)";
+
+struct Fixture : ::testing::Test {
+  aiopi::sim::SimBackend backend;
+  aiopi::Loop loop{backend};
+  std::unique_ptr<aiopid::runtime::Board> board = aiopid::runtime::make_sim_board();
+  std::FILE* trace = std::tmpfile();
+  Runtime runtime{loop, *board, {.output_trace = trace}};
+  ~Fixture() override { std::fclose(trace); }
+
+  /// The output trace so far ("DEVICE 0|1" per write, "DEVICE open L" per opening).
+  std::string trace_text() {
+    std::string text;
+    std::rewind(trace);
+    for (int c; (c = std::fgetc(trace)) != EOF;)
+      text.push_back(static_cast<char>(c));
+    return text;
+  }
+
+  aiopid::runtime::LiveDevice& device(const std::string& name) {
+    return *runtime.registry().devices.at(name);
+  }
+  const aiopid::runtime::LiveTask& task(const std::string& name) {
+    return *runtime.registry().tasks.at(name);
+  }
+  const aiopi::sim::SimDigitalOutput& sim_output(const std::string& name) {
+    return static_cast<const aiopi::sim::SimDigitalOutput&>(*device(name).output);
+  }
+};
+
+aiopi::Task<> run_for(Runtime& rt, aiopid::config::Config config, aiopi::Duration d) {
+  co_await rt.apply(std::move(config));
+  co_await aiopi::sleep(d);
+}
+
+aiopi::Task<> stop(Runtime& rt) {
+  co_await rt.shutdown();
+}
+
+TEST_F(Fixture, BlinkTogglesUntilShutdownThenSafeState) {
+  loop.run_until_complete(run_for(runtime, parse(kHeader + kLed + R"(
+[tasks.blink]
+start = "boot"
+repeat = true
+actions = [ { toggle = "led" }, { sleep = "250ms" } ]
+)"),
+                                  1100ms));
+  // t = 0, 250, 500, 750, 1000 ms: five toggles after the initial level.
+  EXPECT_EQ(sim_output("led").history().size(), 6u);
+  EXPECT_TRUE(device("led").level);
+  EXPECT_TRUE(task("blink").running());
+  loop.run_until_complete(stop(runtime));
+  EXPECT_TRUE(runtime.registry().devices.empty());
+  // stopped with the LED on: the shutdown drove it to its safe state
+  const std::string t = trace_text();
+  EXPECT_EQ(t.substr(t.size() - 6), "led 0\n");
+}
+
+TEST_F(Fixture, ShutdownCancelsAPulseWhichEndsInactive) {
+  loop.run_until_complete(run_for(runtime, parse(kHeader + R"(
+[devices.led]
+type = "digital_out"
+chip = "sim"
+line = 17
+
+[tasks.long_pulse]
+start = "boot"
+actions = [ { pulse = "led", duration = "1h" } ]
+)"),
+                                  1s));
+  EXPECT_TRUE(device("led").level);
+  EXPECT_EQ(trace_text(), "led open 0\nled 1\n");
+  loop.run_until_complete(stop(runtime));
+  // the pulse's cleanup wrote 0 as the task was cancelled, then the shutdown wrote the safe state (default 0)
+  EXPECT_EQ(trace_text(), "led open 0\nled 1\nled 0\nled 0\n");
+}
+
+TEST_F(Fixture, SimulatedPressesRaiseTheEdgeEventAndStartTheTaskEachTime) {
+  loop.run_until_complete(run_for(runtime, parse(kHeader + kLed + R"(
+[devices.button]
+type = "digital_in"
+chip = "sim"
+line = 4
+bias = "pull_up"
+active_low = true
+edges = "both"
+sim_press_every = "1s"
+
+[events.pressed]
+device = "button"
+edge = "rising"
+
+[tasks.on_press]
+start = "event pressed"
+actions = [ { pulse = "led", duration = "200ms" } ]
+)"),
+                                  3500ms));
+  EXPECT_EQ(runtime.registry().events.at("pressed")->set_count, 3u);
+  EXPECT_EQ(task("on_press").starts, 3u);
+  EXPECT_EQ(task("on_press").completed, 3u);
+  // three pulses: on and off each, after the initial level
+  EXPECT_EQ(sim_output("led").history().size(), 7u);
+  loop.run_until_complete(stop(runtime));
+}
+
+TEST_F(Fixture, AdcThresholdWithHysteresisRaisesOncePerCrossing) {
+  // The sim ADC is a triangle 0 -> 3.3 V -> 0 every 20 s: over 60 s it rises past 2 V three times.
+  loop.run_until_complete(run_for(runtime, parse(kHeader + R"(
+[devices.pot]
+type = "adc"
+device = "sim"
+channel = 0
+poll = "100ms"
+
+[events.high]
+device = "pot"
+above = 2.0
+hysteresis = 0.5
+)"),
+                                  60s));
+  EXPECT_EQ(runtime.registry().events.at("high")->set_count, 3u);
+  loop.run_until_complete(stop(runtime));
+}
+
+TEST_F(Fixture, ReloadKeepsUnchangedDevicesAndTasksAndRestartsChangedOnes) {
+  const std::string blink = R"(
+[tasks.blink]
+start = "boot"
+repeat = true
+actions = [ { toggle = "led" }, { sleep = "100ms" } ]
+)";
+  loop.run_until_complete(run_for(runtime, parse(kHeader + kLed + blink + R"(
+[tasks.once]
+start = "boot"
+actions = [ { log = "v1" } ]
+)"),
+                                  1050ms));
+  const aiopid::runtime::LiveDevice* led = &device("led");
+  const aiopid::runtime::LiveTask* blink_task = &task("blink");
+  const std::size_t writes = sim_output("led").writes();
+  aiopid::runtime::ApplySummary sum;
+  auto reload = [&]() -> aiopi::Task<> {
+    sum = co_await runtime.apply(parse(kHeader + kLed + blink + R"(
+[tasks.once]
+start = "boot"
+actions = [ { log = "v2" } ]
+)"));
+  };
+  loop.run_until_complete(reload());
+  EXPECT_EQ(sum.changed, 1);
+  EXPECT_EQ(sum.removed, 0);
+  EXPECT_EQ(&device("led"), led) << "the unchanged device is the same live object (line kept open)";
+  EXPECT_EQ(&task("blink"), blink_task) << "the unchanged task keeps running";
+  EXPECT_EQ(sim_output("led").writes(), writes) << "the reload itself wrote nothing to the unchanged output";
+  EXPECT_EQ(task("once").starts, 1u) << "the changed task is a new record, started at boot again";
+  loop.run_until_complete(stop(runtime));
+}
+
+}  // namespace
