@@ -2,7 +2,7 @@
 """Integration tests of the running aiopid: the real binary as a process on the sim board.
 
     run_daemon_test.py AIOPID CASE      CASE: boot_ready | reload_applies_difference | reload_broken_keeps_old
-                                               | sigterm_safe_state
+                                               | sigterm_safe_state | next_runs | list_hardware
 
 The test listens on a real NOTIFY_SOCKET (an AF_UNIX datagram socket) as systemd would, reads aiopid's log
 (stderr) and its output trace (--trace-outputs: "DEVICE 0|1" per write, "DEVICE open L" per opening). Nothing
@@ -243,7 +243,42 @@ def sigterm_safe_state(aiopid, workdir):
     expect("output keep off" in saved and "output other off" in saved, "the state file is saved:\n" + saved)
 
 
-CASES = {f.__name__: f for f in (boot_ready, reload_applies_difference, reload_broken_keeps_old, sigterm_safe_state)}
+def next_runs(aiopid, workdir):
+    path = os.path.join(workdir, "aiopid.toml")
+    with open(path, "w") as f:
+        f.write(config() + """
+[schedules.hourly]
+cron = "0 30 * * * *"
+time_zone = "+05:30"
+task = "mark"
+""")
+    out = subprocess.run([aiopid, "--config", path, "--next-runs", "hourly", "--count", "3"],
+                         capture_output=True, text=True, timeout=SAFETY_TIMEOUT)
+    expect(out.returncode == 0, f"--next-runs exits 0: {out.returncode} {out.stderr}")
+    lines = out.stdout.splitlines()
+    expect(lines[0].startswith("hourly (0 30 * * * *, +05:30)"), f"the schedule's header: {lines}")
+    fires = [line.strip() for line in lines[1:]]
+    expect(len(fires) == 3 and all(f.endswith(":30:00+05:30") for f in fires), f"three fires in +05:30: {fires}")
+    out = subprocess.run([aiopid, "--config", path, "--next-runs", "nope"], capture_output=True, text=True,
+                         timeout=SAFETY_TIMEOUT)
+    expect(out.returncode == 64 and "no schedule named 'nope'" in out.stderr, f"unknown schedule: {out}")
+
+
+def list_hardware(aiopid, workdir):
+    path = os.path.join(workdir, "aiopid.toml")
+    with open(path, "w") as f:
+        f.write(config())
+    out = subprocess.run([aiopid, "--config", path, "--list-hardware"], capture_output=True, text=True,
+                         timeout=SAFETY_TIMEOUT)
+    expect(out.returncode == 0 and out.stdout.startswith("board sim:"), f"sim board listing: {out}")
+    out = subprocess.run([aiopid, "--config", path, "--board", "linux", "--list-hardware"], capture_output=True,
+                         text=True, timeout=SAFETY_TIMEOUT)
+    expect(out.returncode == 0 and "gpio chips" in out.stdout and "serial ports:" in out.stdout,
+           f"linux board listing: {out}")
+
+
+CASES = {f.__name__: f for f in (boot_ready, reload_applies_difference, reload_broken_keeps_old, sigterm_safe_state,
+                                 next_runs, list_hardware)}
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[2] not in CASES:
