@@ -4,8 +4,9 @@
 //
 //   daemon_start_ready  fork+exec → READY=1, the median of several starts (goal ≤ 100 ms)
 //   daemon_idle_rss     VmRSS once started and settled (goal ≤ 8 MB)
-//   daemon_idle_wakeups context switches per second of all its threads while idle, beside the watchdog
-//                       pings per second it sent in that window (goal: the pings' rate and no more)
+//   daemon_running_wakeups  context switches per second of all its threads with CONFIG (its tasks run),
+//                       beside the watchdog pings per second it sent in that window
+//   daemon_idle_wakeups the same with a configuration where nothing runs (goal: the pings' rate, no more)
 //   daemon_reload       SIGHUP → RELOADING=1 → READY=1, the median of several reloads
 //   daemon_stop         SIGTERM → exit (with STOPPING=1 seen)
 //
@@ -15,6 +16,7 @@
 // When aiopid does not run as a daemon yet (it exits, or never sends READY=1), one line says so with an
 // "error" field, and the program exits 0 so bench/run goes on.
 #include <dirent.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -26,6 +28,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -112,16 +115,22 @@ std::string describe_exit(int status) {
   return "ended";
 }
 
-Daemon spawn(const Listener& listener, const char* aiopid, const char* config, const char* board) {
+Daemon spawn(const Listener& listener, const char* aiopid, const char* config, const char* board,
+             const std::string& state_dir) {
   Daemon daemon;
   daemon.pid = ::fork();
   if (daemon.pid == 0) {
     ::setenv("NOTIFY_SOCKET", listener.name.c_str(), 1);
     ::setenv("WATCHDOG_USEC", kWatchdogUsec, 1);
     ::unsetenv("WATCHDOG_PID");
-    // Its log is not what is measured; keep it out of the JSON.
-    if (std::FILE* null = std::fopen("/dev/null", "w")) ::dup2(fileno(null), STDOUT_FILENO);
-    ::execl(aiopid, aiopid, "--config", config, "--board", board, static_cast<char*>(nullptr));
+    // Its log is not what is measured; keep it out of the JSON and off the terminal.
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) {
+      ::dup2(null, STDOUT_FILENO);
+      ::dup2(null, STDERR_FILENO);
+    }
+    ::execl(aiopid, aiopid, "--config", config, "--board", board, "--state-dir", state_dir.c_str(),
+            static_cast<char*>(nullptr));
     std::_Exit(127);
   }
   return daemon;
@@ -193,6 +202,63 @@ double median_ms(std::vector<std::int64_t> ns) {
   return static_cast<double>(ns[ns.size() / 2]) / 1e6;
 }
 
+struct Wakeups {
+  double per_s = 0;
+  double pings_per_s = 0;
+  double window_s = 0;
+};
+
+// Context switches of the daemon's threads over kIdleSeconds, and the watchdog pings it sent meanwhile.
+Wakeups measure_wakeups(const Listener& listener, pid_t pid) {
+  int pings = 0;
+  const std::int64_t before = context_switches(pid);
+  const std::int64_t t0 = mono_ns();
+  drain(listener, kIdleSeconds * 1000, &pings);
+  Wakeups w;
+  w.window_s = static_cast<double>(mono_ns() - t0) / 1e9;
+  w.per_s = static_cast<double>(context_switches(pid) - before) / w.window_s;
+  w.pings_per_s = static_cast<double>(pings) / w.window_s;
+  return w;
+}
+
+void print_wakeups(const char* name, const char* config, const Wakeups& w) {
+  Json(name, "aiopi")
+      .num("wakeups_per_s", w.per_s, 2)
+      .str("unit", "1/s")
+      .num("watchdog_pings_per_s", w.pings_per_s, 2)
+      .num("window_s", w.window_s, 1)
+      .str("config", config)
+      .str("watchdog_usec", kWatchdogUsec)
+      .raw("allocs_per_op", "null")
+      .print();
+}
+
+// SIGTERM, then wait for the exit (SIGKILL after the safety net). Whether STOPPING=1 came.
+bool stop(const Listener& listener, Daemon& daemon) {
+  ::kill(daemon.pid, SIGTERM);
+  const bool stopping_seen = !wait_for(listener, daemon, "STOPPING=1").has_value();
+  const std::int64_t deadline = mono_ns() + std::int64_t{kSafetyNetMs} * 1'000'000;
+  while (daemon.running() && mono_ns() < deadline)
+    ::usleep(500);
+  if (daemon.running()) daemon.kill_and_reap();
+  while (listener.receive(0)) {
+  }
+  return stopping_seen;
+}
+
+// The configuration of the idle figure: one output, no task, event or schedule; all that should wake the
+// daemon is the watchdog.
+constexpr const char* kIdleConfig = R"(# bench_daemon's idle configuration
+[daemon]
+board = "sim"
+log_level = "warn"
+
+[devices.led]
+type = "digital_out"
+chip = "sim"
+line = 17
+)";
+
 void report_not_ready(const std::string& why) {
   Json("daemon_start_ready", "aiopi")
       .str("error", (why + " (aiopid does not run as a daemon yet?)").c_str())
@@ -212,27 +278,33 @@ int main(int argc, char** argv) {
   const char* board = argc > 3 ? argv[3] : "sim";
   ::signal(SIGPIPE, SIG_IGN);
   Listener listener;
+  // A state directory of its own (the daemon saves there at stop), and the idle configuration.
+  std::string scratch = (std::filesystem::temp_directory_path() / "aiopid-bench-XXXXXX").string();
+  if (::mkdtemp(scratch.data()) == nullptr) aiopi::bench::die("cannot make a temporary directory");
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } cleanup{scratch};
+  const std::string state_dir = scratch;
+  const std::string idle_config = scratch + "/idle.toml";
+  std::ofstream(idle_config) << kIdleConfig;
 
   // Start → READY=1, several times (each a fresh process; the last one stays for the other figures).
   std::vector<std::int64_t> starts;
   Daemon daemon;
   for (int i = 0; i < kStarts; ++i) {
     const std::int64_t t0 = mono_ns();
-    daemon = spawn(listener, aiopid, config, board);
+    daemon = spawn(listener, aiopid, config, board, state_dir);
     if (auto error = wait_for(listener, daemon, "READY=1")) {
       daemon.kill_and_reap();
       report_not_ready(*error);
       return 0;
     }
     starts.push_back(mono_ns() - t0);
-    if (i + 1 < kStarts) {
-      ::kill(daemon.pid, SIGTERM);
-      if (wait_for(listener, daemon, "STOPPING=1")) daemon.kill_and_reap();
-      while (daemon.running())
-        ::usleep(1000);
-      while (listener.receive(0)) {
-      }
-    }
+    if (i + 1 < kStarts) stop(listener, daemon);
   }
   std::sort(starts.begin(), starts.end());
   Json("daemon_start_ready", "aiopi")
@@ -242,49 +314,32 @@ int main(int argc, char** argv) {
       .num("max_ms", static_cast<double>(starts.back()) / 1e6, 1)
       .integer("starts", kStarts)
       .integer("goal_ms", 100)
+      .str("config", config)
       .str("board", board)
       .raw("allocs_per_op", "null")
       .print();
 
-  // Idle: settle a second, then RSS and wake-ups over a window, counting the watchdog pings in it.
+  // RSS once settled, and the wake-ups of this configuration (its tasks and schedules run).
   int pings = 0;
   drain(listener, 1000, &pings);
-  const std::int64_t rss = rss_kb(daemon.pid);
   Json("daemon_idle_rss", "aiopi")
-      .num("mb", static_cast<double>(rss) / 1024.0, 2)
+      .num("mb", static_cast<double>(rss_kb(daemon.pid)) / 1024.0, 2)
       .str("unit", "MB")
       .integer("threads", thread_count(daemon.pid))
       .num("goal_mb", 8, 0)
+      .str("config", config)
       .raw("allocs_per_op", "null")
       .print();
-
-  pings = 0;
-  const std::int64_t switches_before = context_switches(daemon.pid);
-  const std::int64_t t_idle = mono_ns();
-  drain(listener, kIdleSeconds * 1000, &pings);
-  const double idle_s = static_cast<double>(mono_ns() - t_idle) / 1e9;
-  const std::int64_t switches = context_switches(daemon.pid) - switches_before;
-  Json("daemon_idle_wakeups", "aiopi")
-      .num("wakeups_per_s", static_cast<double>(switches) / idle_s, 2)
-      .str("unit", "1/s")
-      .num("watchdog_pings_per_s", static_cast<double>(pings) / idle_s, 2)
-      .num("window_s", idle_s, 1)
-      .str("watchdog_usec", kWatchdogUsec)
-      .str("goal", "the watchdog pings only")
-      .raw("allocs_per_op", "null")
-      .print();
+  print_wakeups("daemon_running_wakeups", config, measure_wakeups(listener, daemon.pid));
 
   // Reload: SIGHUP → RELOADING=1 → READY=1 (the same, unchanged configuration).
   std::vector<std::int64_t> reloads;
   for (int i = 0; i < kReloads; ++i) {
     const std::int64_t t0 = mono_ns();
     ::kill(daemon.pid, SIGHUP);
-    if (auto error = wait_for(listener, daemon, "RELOADING=1")) {
-      Json("daemon_reload", "aiopi").str("error", error->c_str()).raw("allocs_per_op", "null").print();
-      daemon.kill_and_reap();
-      return 0;
-    }
-    if (auto error = wait_for(listener, daemon, "READY=1")) {
+    auto error = wait_for(listener, daemon, "RELOADING=1");
+    if (!error) error = wait_for(listener, daemon, "READY=1");
+    if (error) {
       Json("daemon_reload", "aiopi").str("error", error->c_str()).raw("allocs_per_op", "null").print();
       daemon.kill_and_reap();
       return 0;
@@ -301,21 +356,9 @@ int main(int argc, char** argv) {
       .raw("allocs_per_op", "null")
       .print();
 
-  // Stop: SIGTERM → exit.
+  // Stop: SIGTERM → exit (outputs to their safe state, state saved).
   const std::int64_t t_stop = mono_ns();
-  ::kill(daemon.pid, SIGTERM);
-  const bool stopping_seen = !wait_for(listener, daemon, "STOPPING=1").has_value();
-  const std::int64_t deadline = mono_ns() + std::int64_t{kSafetyNetMs} * 1'000'000;
-  while (daemon.running() && mono_ns() < deadline)
-    ::usleep(500);
-  if (daemon.running()) {
-    daemon.kill_and_reap();
-    Json("daemon_stop", "aiopi")
-        .str("error", "aiopid did not exit after SIGTERM")
-        .raw("allocs_per_op", "null")
-        .print();
-    return 0;
-  }
+  const bool stopping_seen = stop(listener, daemon);
   Json("daemon_stop", "aiopi")
       .num("ms", static_cast<double>(mono_ns() - t_stop) / 1e6, 1)
       .str("unit", "ms")
@@ -323,5 +366,17 @@ int main(int argc, char** argv) {
       .str("exit", describe_exit(daemon.exit_status).c_str())
       .raw("allocs_per_op", "null")
       .print();
+
+  // Idle: nothing declared that runs, so only the watchdog should wake it.
+  daemon = spawn(listener, aiopid, idle_config.c_str(), board, state_dir);
+  if (auto error = wait_for(listener, daemon, "READY=1")) {
+    daemon.kill_and_reap();
+    Json("daemon_idle_wakeups", "aiopi").str("error", error->c_str()).raw("allocs_per_op", "null").print();
+    return 0;
+  }
+  drain(listener, 1000, &pings);
+  print_wakeups("daemon_idle_wakeups", "one output, no tasks or schedules",
+                measure_wakeups(listener, daemon.pid));
+  stop(listener, daemon);
   return 0;
 }
