@@ -9,6 +9,7 @@
 #include "aiopi/loop.hpp"
 #include "aiopi/sim/sim_backend.hpp"
 #include "aiopi/sim/sim_digital.hpp"
+#include "aiopi/sim/sim_uart.hpp"
 #include "aiopi/sleep.hpp"
 #include "aiopid/config/builtin_device_types.hpp"
 #include "aiopid/config/load.hpp"
@@ -194,6 +195,43 @@ actions = [ { log = "v2" } ]
   EXPECT_EQ(&task("blink"), blink_task) << "the unchanged task keeps running";
   EXPECT_EQ(sim_output("led").writes(), writes) << "the reload itself wrote nothing to the unchanged output";
   EXPECT_EQ(task("once").starts, 1u) << "the changed task is a new record, started at boot again";
+  loop.run_until_complete(stop(runtime));
+}
+
+aiopi::Task<> feed_lines(aiopi::sim::SimUart& uart) {
+  uart.receive("$GPGGA,1\r\n$GPRMC,2\r\nhello\n");
+  co_await aiopi::sleep(10ms);
+  uart.receive("$GPRMC,3\r\nhel");
+  co_await aiopi::sleep(10ms);
+  uart.receive("lo\n");
+  co_await aiopi::sleep(10ms);
+}
+
+TEST_F(Fixture, LineReaderRaisesContainsEqualsAndStartsWithEvents) {
+  loop.run_until_complete(run_for(runtime, parse(kHeader + R"(
+[devices.gps]
+type = "uart_line_reader"
+port = "/dev/sim0"
+
+[events.fix]
+device = "gps"
+starts_with = "$GPRMC"
+
+[events.greeting]
+device = "gps"
+equals = "hello"
+
+[events.any_gp]
+device = "gps"
+contains = "GP"
+)"),
+                                  1ms));
+  loop.run_until_complete(feed_lines(static_cast<aiopi::sim::SimUart&>(*device("gps").uart)));
+  EXPECT_EQ(runtime.registry().events.at("fix")->set_count, 2u);
+  EXPECT_EQ(runtime.registry().events.at("greeting")->set_count, 2u)
+      << "a line split across reads counts once";
+  EXPECT_EQ(runtime.registry().events.at("any_gp")->set_count, 3u);
+  EXPECT_EQ(device("gps").last_line, "hello");
   loop.run_until_complete(stop(runtime));
 }
 

@@ -78,6 +78,13 @@ class LinuxBoard final : public Board {
     return {pwm.take(), {}};
   }
 
+  Opened<aiopi::hal::Uart> open_uart(aiopi::Loop& loop, const config::DeviceConfig& device) override {
+    const std::string* port = device.params.get_string("port");
+    auto uart = aiopi::os_linux::Uart::open(loop, port ? *port : "", uart_config(device));
+    if (!uart) return {nullptr, uart.error().message};
+    return {uart.take(), {}};
+  }
+
   void list_hardware(std::FILE* out) override {
     std::fputs("board linux: this machine\n", out);
 #if AIOPID_HAVE_LINUX_GPIO

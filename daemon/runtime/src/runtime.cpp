@@ -57,7 +57,8 @@ std::string_view type_name(const config::DeviceConfig& d) {
 
 /// The device types the boards open so far.
 bool wired(std::string_view type) {
-  return type == "digital_in" || type == "digital_out" || type == "adc" || type == "pwm";
+  return type == "digital_in" || type == "digital_out" || type == "adc" || type == "pwm" ||
+         type == "uart_line_reader";
 }
 
 aiopi::Task<bool> wait_set(aiopi::Event& event) {
@@ -215,6 +216,10 @@ bool Runtime::try_open(LiveDevice& d) {
     auto opened = board_.open_adc(loop_, d.config);
     d.adc = std::move(opened.device);
     d.open_error = std::move(opened.error);
+  } else if (type == "uart_line_reader") {
+    auto opened = board_.open_uart(loop_, d.config);
+    d.uart = std::move(opened.device);
+    d.open_error = std::move(opened.error);
   } else if (type == "pwm") {
     auto opened = board_.open_pwm(loop_, d.config);
     d.open_error = std::move(opened.error);
@@ -272,6 +277,10 @@ aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
     co_await poll_adc(d);
     co_return;
   }
+  if (d.uart) {
+    co_await read_lines(d);
+    co_return;
+  }
   if (!d.input) co_return;
 
   if (const Node* every = d.config.params.find("sim_press_every"); every && board_.name() == "sim") {
@@ -319,6 +328,42 @@ aiopi::Task<> Runtime::poll_adc(LiveDevice& d) {
       spdlog::warn("device {}: read failed: {} (retrying every poll)", d.config.name, raw.error().what);
     }
     co_await aiopi::sleep(every);
+  }
+}
+
+aiopi::Task<> Runtime::read_lines(LiveDevice& d) {
+  std::vector<std::uint8_t> buf(1024);
+  for (;;) {
+    auto line = co_await d.uart->reader().readline(buf);
+    if (!line) {
+      if (line.error().kind == aiopi::hal::IoErrc::overflow) {  // an over-long line: drop it
+        spdlog::warn("device {}: a line longer than {} bytes was dropped", d.config.name, buf.size());
+        co_await d.uart->reader().read(buf);
+        continue;
+      }
+      spdlog::warn("device {}: reading stopped: {}", d.config.name, line.error().what);
+      co_return;
+    }
+    if (line->empty()) {
+      spdlog::warn("device {}: the port closed", d.config.name);
+      co_return;
+    }
+    std::string text(line->begin(), line->end());
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+      text.pop_back();
+    spdlog::trace("device {}: line {}", d.config.name, text);
+    d.last_line = text;
+    for (auto& [event_name, event] : registry_.events) {
+      const auto& source = event->config.source;
+      if (!source || source->device != d.config.name) continue;
+      const std::string* want = source->params.get_string(source->condition);
+      if (want == nullptr) continue;
+      const bool match = source->condition == "contains"      ? text.find(*want) != std::string::npos
+                         : source->condition == "equals"      ? text == *want
+                         : source->condition == "starts_with" ? text.starts_with(*want)
+                                                              : false;
+      if (match) set_event(event_name);
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "aiopi/sim/sim_analog.hpp"
 #include "aiopi/sim/sim_digital.hpp"
+#include "aiopi/sim/sim_uart.hpp"
 
 namespace aiopid::runtime {
 namespace {
@@ -38,6 +39,10 @@ class SimBoard final : public Board {
     return {std::make_unique<aiopi::sim::SimPwm>(loop), {}};
   }
 
+  Opened<aiopi::hal::Uart> open_uart(aiopi::Loop& loop, const config::DeviceConfig& device) override {
+    return {std::make_unique<aiopi::sim::SimUart>(loop, uart_config(device)), {}};
+  }
+
   bool drive_simulated(aiopi::hal::DigitalInput& input, bool electrical_level) override {
     static_cast<aiopi::sim::SimDigitalInput&>(input).drive(electrical_level);
     return true;
@@ -49,7 +54,8 @@ class SimBoard final : public Board {
         "  gpio:   chip \"sim\", any line number: digital_in (sim_press_every presses it), digital_out\n"
         "  adc:    device \"sim\", any channel: a triangle wave 0 V .. 3.3 V .. 0 V every 20 s\n"
         "  pwm:    chip \"sim\", any channel\n"
-        "  others: i2c_register_device, uart_line_reader are validated but not wired yet\n",
+        "  uart:   any port: a simulated UART (uart_line_reader) that receives nothing\n"
+        "  others: i2c_register_device is validated but not wired yet\n",
         out);
   }
 };
@@ -89,6 +95,23 @@ aiopi::hal::OutputConfig output_config(const config::DeviceConfig& device, bool 
   c.drive = d == "open_drain"    ? aiopi::hal::Drive::open_drain
             : d == "open_source" ? aiopi::hal::Drive::open_source
                                  : aiopi::hal::Drive::push_pull;
+  return c;
+}
+
+aiopi::hal::UartConfig uart_config(const config::DeviceConfig& device) {
+  aiopi::hal::UartConfig c;
+  const config::Node& p = device.params;
+  c.baud = static_cast<std::uint32_t>(p.get_int("baud", 9600));
+  c.data_bits = static_cast<std::uint8_t>(p.get_int("data_bits", 8));
+  c.stop_bits = static_cast<std::uint8_t>(p.get_int("stop_bits", 1));
+  const std::string* parity = p.get_string("parity");
+  c.parity = !parity || *parity == "none" ? aiopi::hal::Parity::none
+             : *parity == "even"          ? aiopi::hal::Parity::even
+                                          : aiopi::hal::Parity::odd;
+  const std::string* flow = p.get_string("flow");
+  c.flow = !flow || *flow == "none" ? aiopi::hal::FlowControl::none
+           : *flow == "rtscts"      ? aiopi::hal::FlowControl::rtscts
+                                    : aiopi::hal::FlowControl::xonxoff;
   return c;
 }
 

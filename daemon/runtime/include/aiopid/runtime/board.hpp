@@ -12,6 +12,7 @@
 #include "aiopi/hal/adc.hpp"
 #include "aiopi/hal/digital.hpp"
 #include "aiopi/hal/pwm.hpp"
+#include "aiopi/hal/uart.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopid/config/config.hpp"
 
@@ -40,6 +41,8 @@ class Board {
   virtual Opened<aiopi::hal::AdcChannel> open_adc(aiopi::Loop& loop, const config::DeviceConfig& device) = 0;
   /// A `pwm` channel (not yet configured: the runtime sets period, duty and enables it).
   virtual Opened<aiopi::hal::PwmOutput> open_pwm(aiopi::Loop& loop, const config::DeviceConfig& device) = 0;
+  /// A `uart_line_reader`'s serial port (on `sim`: a simulated UART that receives nothing unless fed).
+  virtual Opened<aiopi::hal::Uart> open_uart(aiopi::Loop& loop, const config::DeviceConfig& device) = 0;
   /// Drives a simulated input (`sim` only; false elsewhere): the stimulus of `sim_press_every`.
   virtual bool drive_simulated(aiopi::hal::DigitalInput& input, bool electrical_level) {
     (void)input;
@@ -53,5 +56,6 @@ class Board {
 /// hal configs from a device's validated params.
 aiopi::hal::InputConfig input_config(const config::DeviceConfig& device);
 aiopi::hal::OutputConfig output_config(const config::DeviceConfig& device, bool initial);
+aiopi::hal::UartConfig uart_config(const config::DeviceConfig& device);
 
 }  // namespace aiopid::runtime

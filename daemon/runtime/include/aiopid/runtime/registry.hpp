@@ -14,6 +14,7 @@
 #include "aiopi/hal/adc.hpp"
 #include "aiopi/hal/digital.hpp"
 #include "aiopi/hal/pwm.hpp"
+#include "aiopi/hal/uart.hpp"
 #include "aiopi/task_handle.hpp"
 #include "aiopid/config/config.hpp"
 #include "aiopid/runtime/zone.hpp"
@@ -26,15 +27,17 @@ struct LiveDevice {
   std::unique_ptr<aiopi::hal::DigitalOutput> output;
   std::unique_ptr<aiopi::hal::AdcChannel> adc;
   std::unique_ptr<aiopi::hal::PwmOutput> pwm;
-  bool level = false;  ///< an output's logical level, as last set
-  double value = 0.0;  ///< an ADC's last reading (volts, or counts without a scale); a PWM's duty
+  std::unique_ptr<aiopi::hal::Uart> uart;
+  std::string last_line;  ///< a line reader's latest line (without its line ending)
+  bool level = false;     ///< an output's logical level, as last set
+  double value = 0.0;     ///< an ADC's last reading (volts, or counts without a scale); a PWM's duty
   /// Per event with an `above` / `below` condition on this device: whether it may be raised (hysteresis).
   std::map<std::string, bool, std::less<>> armed;
   std::string open_error;  ///< the last failure to open (empty once open)
   std::uint32_t open_attempts = 0;
   aiopi::TaskHandle<> keeper;    ///< opens (with backoff), then watches edges for events
   aiopi::TaskHandle<> stimulus;  ///< sim_press_every
-  [[nodiscard]] bool is_open() const noexcept { return input || output || adc || pwm; }
+  [[nodiscard]] bool is_open() const noexcept { return input || output || adc || pwm || uart; }
 };
 
 struct LiveEvent {

@@ -77,6 +77,7 @@ class Runtime {
   void write_duty(LiveDevice& device, double duty);
   void check_thresholds(LiveDevice& device);
   aiopi::Task<> poll_adc(LiveDevice& device);
+  aiopi::Task<> read_lines(LiveDevice& device);
   void save_state();
   static void set_log_level_hook(config::LogLevel level);
 
