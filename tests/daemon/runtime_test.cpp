@@ -235,4 +235,42 @@ contains = "GP"
   loop.run_until_complete(stop(runtime));
 }
 
+aiopi::Task<> bounce_then_settle(aiopi::sim::SimDigitalInput& in) {
+  // pressed (active low) with 5 bounces 1 ms apart, settling low; then a 2 ms glitch high; then released
+  in.bounce(aiopi::Loop::get().now().time_since_epoch() + 10ms, 5, 1ms);
+  co_await aiopi::sleep(100ms);
+  in.drive(true);
+  co_await aiopi::sleep(2ms);
+  in.drive(false);
+  co_await aiopi::sleep(100ms);
+  in.drive(true);
+  co_await aiopi::sleep(100ms);
+}
+
+TEST_F(Fixture, DebounceCountsOnlySettledEdges) {
+  loop.run_until_complete(run_for(runtime, parse(kHeader + R"(
+[devices.button]
+type = "digital_in"
+chip = "sim"
+line = 4
+bias = "pull_up"
+active_low = true
+debounce = "20ms"
+
+[events.pressed]
+device = "button"
+edge = "rising"
+
+[events.released]
+device = "button"
+edge = "falling"
+)"),
+                                  1ms));
+  loop.run_until_complete(
+      bounce_then_settle(static_cast<aiopi::sim::SimDigitalInput&>(*device("button").input)));
+  EXPECT_EQ(runtime.registry().events.at("pressed")->set_count, 1u) << "the bounces settle into one press";
+  EXPECT_EQ(runtime.registry().events.at("released")->set_count, 1u) << "the 2 ms glitch is not a release";
+  loop.run_until_complete(stop(runtime));
+}
+
 }  // namespace

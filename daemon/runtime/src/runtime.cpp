@@ -288,12 +288,27 @@ aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
       d.stimulus = loop_.create_task(press_periodically(d, *period), "sim_press");
   }
   if (d.input->config().edges == aiopi::hal::EdgeMode::none) co_return;
+  aiopi::Duration debounce{0};
+  if (const std::string* text = d.config.params.get_string("debounce"))
+    if (auto parsed = config::parse_duration(*text)) debounce = *parsed;
   // Edges become the events whose source is this device's `edge` condition.
   for (;;) {
     auto edge = co_await d.input->next_edge();
     if (!edge) {
       spdlog::warn("device {}: edges stopped: {}", name, edge.error().what);
       co_return;
+    }
+    if (debounce.count() > 0) {
+      // Settle: the edge counts only if the line still shows its level `debounce` later; the bounces queued
+      // meanwhile are dropped.
+      co_await aiopi::sleep(debounce);
+      while (d.input->next_edge_nowait()) {
+      }
+      auto level = d.input->value();
+      if (!level || *level != (edge->edge == aiopi::hal::Edge::rising)) {
+        spdlog::trace("device {}: {} edge did not settle", name, aiopi::hal::to_string(edge->edge));
+        continue;
+      }
     }
     const char* edge_text = aiopi::hal::to_string(edge->edge);
     spdlog::debug("device {}: {} edge", name, edge_text);
