@@ -273,4 +273,86 @@ edge = "falling"
   loop.run_until_complete(stop(runtime));
 }
 
+TEST_F(Fixture, WaitEventTimeoutBranchStartAndCancel) {
+  loop.run_until_complete(run_for(runtime, parse(kHeader + kLed + R"(
+[events.door]
+
+[tasks.watch]
+start = "boot"
+actions = [
+  { wait_event = "door", timeout = "1s", on_timeout = [ { start = "alarm" } ] },
+  { wait_event = "door", timeout = "1s", on_timeout = [ { set = "led", value = false } ] },
+]
+
+[tasks.alarm]
+repeat = true
+actions = [ { toggle = "led" }, { sleep = "100ms" } ]
+
+[tasks.open_door]
+actions = [ { sleep = "1500ms" }, { set_event = "door" }, { cancel = "alarm" } ]
+
+[tasks.opener]
+start = "boot"
+actions = [ { start = "open_door" } ]
+)"),
+                                  3s));
+  // watch: the first wait times out at 1 s (alarm starts), the second ends at 1.5 s when the door opens
+  EXPECT_EQ(task("alarm").starts, 1u);
+  EXPECT_EQ(task("alarm").cancelled, 1u) << "cancelled by open_door";
+  EXPECT_EQ(task("watch").completed, 1u);
+  EXPECT_EQ(task("open_door").completed, 1u);
+  EXPECT_TRUE(runtime.registry().events.at("door")->event.is_set());
+  // the alarm toggled at 1.0, 1.1, 1.2, 1.3, 1.4 s
+  EXPECT_EQ(sim_output("led").history().size(), 6u);
+  loop.run_until_complete(stop(runtime));
+}
+
+/// A state store in memory: what a previous run saved, and what this one saves.
+struct MemoryState final : aiopid::runtime::StateStore {
+  std::optional<aiopid::runtime::PersistedState> saved;
+  int saves = 0;
+  std::optional<aiopid::runtime::PersistedState> load() override { return saved; }
+  void save(const aiopid::runtime::PersistedState& state) override {
+    saved = state;
+    ++saves;
+  }
+};
+
+aiopi::Task<> apply_and_stop(Runtime& rt, aiopid::config::Config config) {
+  co_await rt.apply(std::move(config));
+  co_await aiopi::sleep(10ms);
+  co_await rt.shutdown();
+}
+
+TEST(RuntimeState, PersistentEventsAndOutputsAreRestoredAndSavedAtStop) {
+  aiopi::sim::SimBackend backend;
+  aiopi::Loop loop{backend};
+  auto board = aiopid::runtime::make_sim_board();
+  MemoryState state;
+  state.saved = aiopid::runtime::PersistedState{};
+  state.saved->events["armed"] = true;
+  state.saved->outputs["pump"] = true;
+  Runtime runtime{loop, *board, {.state = &state}};
+  loop.run_until_complete(apply_and_stop(runtime, parse(kHeader + R"(
+[devices.pump]
+type = "digital_out"
+chip = "sim"
+line = 5
+
+[events.armed]
+persistent = true
+
+[events.volatile]
+
+[tasks.check]
+start = "boot"
+actions = [ { wait_event = "armed", timeout = "1ms", on_timeout = [ { set_event = "volatile" } ] } ]
+)")));
+  ASSERT_TRUE(state.saved);
+  EXPECT_TRUE(state.saved->events.at("armed")) << "restored set, saved set";
+  EXPECT_FALSE(state.saved->events.contains("volatile")) << "only persistent events are saved";
+  EXPECT_FALSE(state.saved->outputs.at("pump")) << "saved with its safe state (false) after the stop";
+  EXPECT_GE(state.saves, 1);
+}
+
 }  // namespace
