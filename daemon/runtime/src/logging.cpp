@@ -1,5 +1,7 @@
 #include "aiopid/runtime/logging.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <memory>
 
@@ -37,7 +39,11 @@ LogTarget detect_log_target() {
   // unit it starts; either means the console is not a person.
   const char* stream = std::getenv("JOURNAL_STREAM");
   const char* invocation = std::getenv("INVOCATION_ID");
-  return (stream && *stream) || (invocation && *invocation) ? LogTarget::journal : LogTarget::console;
+  const bool by_systemd = (stream && *stream) || (invocation && *invocation);
+  // Without journald's socket (a container, a test faking the variables) the journal sink would lose every
+  // line: stderr then, which systemd hands to whatever collects the unit's output.
+  return by_systemd && ::access("/run/systemd/journal/socket", W_OK) == 0 ? LogTarget::journal
+                                                                          : LogTarget::console;
 }
 
 void setup_logging(LogTarget target, config::LogLevel level) {

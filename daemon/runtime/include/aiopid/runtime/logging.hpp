@@ -1,5 +1,6 @@
 // Logging through spdlog: the console by default; journald (structured fields: PRIORITY, SYSLOG_IDENTIFIER,
-// CODE_FILE...) when the process was started by systemd (JOURNAL_STREAM or INVOCATION_ID set).
+// CODE_FILE...) when the process was started by systemd (JOURNAL_STREAM or INVOCATION_ID set) and journald's
+// socket is there.
 #pragma once
 
 #include "aiopid/config/log_level.hpp"
