@@ -307,6 +307,33 @@ actions = [ { start = "open_door" } ]
   loop.run_until_complete(stop(runtime));
 }
 
+TEST_F(Fixture, ScheduleStartsItsTaskAtEveryFireAndShowsItsNextFire) {
+  loop.run_until_complete(run_for(runtime, parse(kHeader + kLed + R"(
+[tasks.flash]
+actions = [ { pulse = "led", duration = "100ms" } ]
+
+[schedules.every_second]
+cron = "* * * * * *"
+task = "flash"
+
+[schedules.inline]
+cron = "*/2 * * * * *"
+actions = [ { set_event = "tick" } ]
+
+[events.tick]
+)"),
+                                  3500ms));
+  const auto& every = *runtime.registry().schedules.at("every_second");
+  // the virtual wall clock starts at 00:00:00 UTC: fires at 0, 1, 2 and 3 s
+  EXPECT_EQ(every.state.fire_count, 4u);
+  EXPECT_EQ(task("flash").starts, 4u);
+  EXPECT_EQ(task("flash").completed, 4u);
+  ASSERT_TRUE(every.state.next_fire);
+  EXPECT_EQ(every.state.next_fire->time_since_epoch(), 4s);
+  EXPECT_EQ(runtime.registry().events.at("tick")->set_count, 2u);  // at 0 and 2 s
+  loop.run_until_complete(stop(runtime));
+}
+
 /// A state store in memory: what a previous run saved, and what this one saves.
 struct MemoryState final : aiopid::runtime::StateStore {
   std::optional<aiopid::runtime::PersistedState> saved;

@@ -643,7 +643,7 @@ aiopi::Task<> Runtime::fire_schedule(LiveSchedule& s) {
   if (!s.config.task.empty()) {
     if (!start_task(s.config.task)) co_return;
     aiopi::TaskHandle<> run = registry_.tasks.at(s.config.task)->run;  // a copy: a reload may drop the record
-    co_await run.wait_outcome();
+    if (run && !run.done()) co_await run.wait_outcome();  // none while stopping: nothing was started
   } else {
     co_await run_actions(s.config.actions, "schedule " + s.config.name);
   }
