@@ -266,9 +266,16 @@ aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
   // Retry with backoff: a missing chip or a busy line is not fatal (the hardware may come later). The first
   // attempt was made by start_device, so that READY=1 follows the devices that could be opened.
   aiopi::Duration backoff = 1s;
+  std::string reported;  // the whole story is logged once per different failure, then one short line
   while (!d.is_open()) {
-    spdlog::warn("device {}: cannot open (attempt {}, next in {}): {}", name, d.open_attempts,
-                 config::format_duration(backoff), d.open_error);
+    if (d.open_error != reported) {
+      spdlog::warn("device {}: cannot open (attempt {}, retrying with backoff up to 1 min): {}", name,
+                   d.open_attempts, d.open_error);
+      reported = d.open_error;
+    } else {
+      spdlog::debug("device {}: still cannot open (attempt {}, next in {})", name, d.open_attempts,
+                    config::format_duration(backoff));
+    }
     co_await aiopi::sleep(backoff);
     backoff = std::min<aiopi::Duration>(backoff * 2, 60s);
     try_open(d);
