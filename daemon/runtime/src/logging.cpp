@@ -10,29 +10,6 @@
 #include "spdlog/spdlog.h"
 
 namespace aiopid::runtime {
-namespace {
-
-spdlog::level::level_enum to_spdlog(config::LogLevel level) {
-  switch (level) {
-    case config::LogLevel::trace:
-      return spdlog::level::trace;
-    case config::LogLevel::debug:
-      return spdlog::level::debug;
-    case config::LogLevel::info:
-      return spdlog::level::info;
-    case config::LogLevel::warn:
-      return spdlog::level::warn;
-    case config::LogLevel::error:
-      return spdlog::level::err;
-    case config::LogLevel::critical:
-      return spdlog::level::critical;
-    case config::LogLevel::off:
-      return spdlog::level::off;
-  }
-  return spdlog::level::info;
-}
-
-}  // namespace
 
 LogTarget detect_log_target() {
   // systemd sets JOURNAL_STREAM when stdout/stderr are connected to the journal and INVOCATION_ID for every
@@ -62,6 +39,26 @@ void setup_logging(LogTarget target, config::LogLevel level) {
   }
   spdlog::set_default_logger(logger);
   set_log_level(level);
+}
+
+spdlog::level::level_enum to_spdlog(config::LogLevel level) {
+  switch (level) {
+    case config::LogLevel::trace:
+      return spdlog::level::trace;
+    case config::LogLevel::debug:
+      return spdlog::level::debug;
+    case config::LogLevel::info:
+      return spdlog::level::info;
+    case config::LogLevel::warn:
+      return spdlog::level::warn;
+    case config::LogLevel::error:
+      return spdlog::level::err;
+    case config::LogLevel::critical:
+      return spdlog::level::critical;
+    case config::LogLevel::off:
+      return spdlog::level::off;
+  }
+  return spdlog::level::info;
 }
 
 void set_log_level(config::LogLevel level) {

@@ -8,6 +8,7 @@
 #include "aiopi/sleep.hpp"
 #include "aiopi/wait_for.hpp"
 #include "aiopid/config/duration.hpp"
+#include "aiopid/runtime/logging.hpp"
 #include "aiopid/runtime/zone.hpp"
 #include "spdlog/spdlog.h"
 
@@ -29,26 +30,6 @@ bool same_entry(const config::Config& a, const config::Config& b, std::string_vi
   const Node* x = entry(a.document, section, name);
   const Node* y = entry(b.document, section, name);
   return x && y && x->same_value(*y);
-}
-
-spdlog::level::level_enum to_spdlog(config::LogLevel level) {
-  switch (level) {
-    case config::LogLevel::trace:
-      return spdlog::level::trace;
-    case config::LogLevel::debug:
-      return spdlog::level::debug;
-    case config::LogLevel::info:
-      return spdlog::level::info;
-    case config::LogLevel::warn:
-      return spdlog::level::warn;
-    case config::LogLevel::error:
-      return spdlog::level::err;
-    case config::LogLevel::critical:
-      return spdlog::level::critical;
-    case config::LogLevel::off:
-      return spdlog::level::off;
-  }
-  return spdlog::level::info;
 }
 
 std::string_view type_name(const config::DeviceConfig& d) {
@@ -190,7 +171,7 @@ aiopi::Task<ApplySummary> Runtime::apply(config::Config next) {
 }
 
 void Runtime::set_log_level_hook(config::LogLevel level) {
-  spdlog::set_level(to_spdlog(level));
+  set_log_level(level);
 }
 
 // ---------------------------------------------------------------------------------------------- devices

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "aiopid/config/log_level.hpp"
+#include "spdlog/common.h"
 
 namespace aiopid::runtime {
 
@@ -15,5 +16,7 @@ LogTarget detect_log_target();
 void setup_logging(LogTarget target, config::LogLevel level);
 /// Changes the level (a reload).
 void set_log_level(config::LogLevel level);
+/// spdlog's level for a configured level.
+spdlog::level::level_enum to_spdlog(config::LogLevel level);
 
 }  // namespace aiopid::runtime
