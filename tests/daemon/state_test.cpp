@@ -2,6 +2,7 @@
 // aside, never fatal). The kill -9 loop SIGKILLs a child in the middle of saving at random moments and checks
 // that the file always loads, with the old or the new content.
 #include <dirent.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -246,16 +247,32 @@ TEST_F(StateDir, KillNineDuringSavesNeverLeavesABrokenFile) {
   std::int64_t newest_seen = 0;
   constexpr int kKills = 200;
   for (int kill = 0; kill < kKills; ++kill) {
+    // The child says when its first save has completed, so a slow start (a sanitizer build, a loaded
+    // machine) cannot make every kill land before anything was written; the kill then comes at a random
+    // moment among the saves that follow.
+    int first_saved[2];
+    ASSERT_EQ(::pipe2(first_saved, O_CLOEXEC), 0);
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
       // The writer: saves generation after generation until killed. The first one it saves is newer than
       // anything the parent has seen, so the parent can tell old from new.
+      ::close(first_saved[0]);
       StateFile writer(dir_);
       for (std::int64_t n = newest_seen + 1;; ++n) {
         if (writer.save(generation(n))) ::_exit(3);
+        if (first_saved[1] >= 0) {
+          if (::write(first_saved[1], "s", 1) != 1) ::_exit(4);
+          ::close(first_saved[1]);
+          first_saved[1] = -1;
+        }
       }
     }
+    ::close(first_saved[1]);
+    char saved = 0;
+    const ssize_t got = ::read(first_saved[0], &saved, 1);
+    ::close(first_saved[0]);
+    ASSERT_EQ(got, 1) << "the writer ended before its first save completed";
     ::usleep(static_cast<useconds_t>(delay_us(random)));  // a random moment, not a timing assertion
     ASSERT_EQ(::kill(child, SIGKILL), 0);
     int status = 0;
@@ -271,7 +288,7 @@ TEST_F(StateDir, KillNineDuringSavesNeverLeavesABrokenFile) {
     ASSERT_EQ(loaded.state, generation(n)) << "after kill " << kill << ": a mix of two saves";
     newest_seen = n;
   }
-  EXPECT_GT(newest_seen, 0) << "no save ever completed: the kills came too early to test anything";
+  EXPECT_GT(newest_seen, 0) << "no save was ever seen after a kill";
   EXPECT_EQ(files(), std::vector<std::string>{"aiopid.state"});
 }
 
