@@ -32,8 +32,8 @@ class Node {
   struct Member;
 
   Node();  ///< an empty table without location
-  // Out of line: Member is incomplete here, and a vector of an incomplete type may only be destroyed or copied
-  // where the type is complete (clang insists).
+  // Out of line: Member is incomplete here, and a vector of an incomplete type may only be destroyed or
+  // copied where the type is complete (clang insists).
   ~Node();
   Node(const Node&);
   Node(Node&&) noexcept;
