@@ -1,5 +1,5 @@
-// The API's JSON value: nlohmann/json (Debian's nlohmann-json3-dev), ordered so documents and answers keep the
-// order the code wrote their keys in (people read them).
+// The API's JSON value: nlohmann/json (Debian's nlohmann-json3-dev), ordered so documents and answers keep
+// the order the code wrote their keys in (people read them).
 #pragma once
 
 #include <nlohmann/json.hpp>

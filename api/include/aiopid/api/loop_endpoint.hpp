@@ -1,5 +1,5 @@
-// The Endpoint on the core loop: submit() and call() post the work to the loop (call_soon_threadsafe), where a
-// task runs the Dispatcher; the completion is called on the loop's thread when the task ends.
+// The Endpoint on the core loop: submit() and call() post the work to the loop (call_soon_threadsafe), where
+// a task runs the Dispatcher; the completion is called on the loop's thread when the task ends.
 #pragma once
 
 #include "aiopi/loop.hpp"

@@ -1,5 +1,5 @@
-// A method of the remote API, defined once: name, documentation, parameter schema, result schema, the scope it
-// needs, its REST route and its handler. The registry turns these into JSON-RPC methods, REST routes, the
+// A method of the remote API, defined once: name, documentation, parameter schema, result schema, the scope
+// it needs, its REST route and its handler. The registry turns these into JSON-RPC methods, REST routes, the
 // OpenRPC document and the OpenAPI document, and validates every call's params against the schema before the
 // handler runs (so a handler sees only well-typed params).
 #pragma once
@@ -28,7 +28,7 @@ struct ParamSpec {
   ParamType type = ParamType::string;
   bool required = true;
   std::string description;
-  Json default_value;                    ///< null: none (filled in before the handler runs when absent)
+  Json default_value;                      ///< null: none (filled in before the handler runs when absent)
   std::optional<double> minimum, maximum;  ///< integer / number
   std::vector<std::string> one_of;         ///< string: the allowed values (empty: any)
 };
@@ -57,9 +57,9 @@ struct MethodSpec {
   std::string description;
   Scope scope = Scope::read;
   std::vector<ParamSpec> params;
-  Json result_schema;               ///< a JSON Schema of the result (OpenRPC / OpenAPI)
-  std::optional<RestRoute> rest;    ///< none: WebSocket / POST /api/v1/rpc only
-  bool websocket_only = false;      ///< subscribe / unsubscribe
+  Json result_schema;             ///< a JSON Schema of the result (OpenRPC / OpenAPI)
+  std::optional<RestRoute> rest;  ///< none: WebSocket / POST /api/v1/rpc only
+  bool websocket_only = false;    ///< subscribe / unsubscribe
   MethodHandler handler;
 };
 

@@ -1,5 +1,5 @@
-// A JSON-RPC 2.0 error as a value: the standard codes, the application's codes (docs/design/remote-api.md) and
-// the HTTP status the REST mirror answers with.
+// A JSON-RPC 2.0 error as a value: the standard codes, the application's codes (docs/design/remote-api.md)
+// and the HTTP status the REST mirror answers with.
 #pragma once
 
 #include <string>

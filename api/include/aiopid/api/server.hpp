@@ -17,7 +17,8 @@ namespace aiopid::api {
 
 struct ServerStats {
   std::uint64_t connections_open = 0, connections_total = 0, requests = 0, notifications_sent = 0,
-                notifications_dropped = 0, clients_disconnected_slow = 0, rejected_auth = 0, rejected_limits = 0;
+                notifications_dropped = 0, clients_disconnected_slow = 0, rejected_auth = 0,
+                rejected_limits = 0;
 };
 
 class Server final : public NotificationSink {

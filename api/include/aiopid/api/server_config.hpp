@@ -18,8 +18,8 @@ struct Limits {
   std::size_t max_connections = 64;
   double requests_per_second = 50;  ///< per connection (token bucket)
   double request_burst = 100;
-  std::size_t max_inflight = 16;   ///< requests of one connection in the loop at once
-  std::size_t max_queued = 256;    ///< outbound notifications queued per connection (drop-oldest beyond)
+  std::size_t max_inflight = 16;  ///< requests of one connection in the loop at once
+  std::size_t max_queued = 256;   ///< outbound notifications queued per connection (drop-oldest beyond)
   std::chrono::milliseconds stall_timeout{10'000};  ///< full queue and no progress this long: disconnect
   std::chrono::milliseconds idle_timeout{300'000};
   std::chrono::milliseconds ping_interval{30'000};
@@ -32,8 +32,8 @@ struct ServerConfig {
   std::string tls_certificate, tls_key;                 ///< PEM paths; both empty: plain HTTP
   TokenStore tokens;                                    ///< empty: no tokens (allowed on loopback only)
   Limits limits;
-  std::string server_name = "aiopid";                   ///< the Server header, OpenRPC title
-  std::string version;                                  ///< the daemon's version (documents)
+  std::string server_name = "aiopid";  ///< the Server header, OpenRPC title
+  std::string version;                 ///< the daemon's version (documents)
 };
 
 }  // namespace aiopid::api

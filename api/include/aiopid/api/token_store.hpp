@@ -1,6 +1,6 @@
-// The API's tokens, read from a credentials file (systemd LoadCredential=), never from the main config. A line
-// is `NAME SCOPE sha256:HEX` (# comments, blank lines allowed); only the SHA-256 of each token is kept, and a
-// presented token is hashed and compared with CRYPTO_memcmp (constant time), against every entry.
+// The API's tokens, read from a credentials file (systemd LoadCredential=), never from the main config. A
+// line is `NAME SCOPE sha256:HEX` (# comments, blank lines allowed); only the SHA-256 of each token is kept,
+// and a presented token is hashed and compared with CRYPTO_memcmp (constant time), against every entry.
 #pragma once
 
 #include <array>
@@ -27,7 +27,8 @@ struct TokenEntry {
 class TokenStore {
  public:
   /// Parses the file's text; errors are "FILE:LINE: message" lines (every bad line reported).
-  static std::variant<TokenStore, std::vector<std::string>> parse(std::string_view text, std::string_view file);
+  static std::variant<TokenStore, std::vector<std::string>> parse(std::string_view text,
+                                                                  std::string_view file);
   /// Reads and parses a file (a missing or unreadable file is an error naming it).
   static std::variant<TokenStore, std::vector<std::string>> load(const std::string& path);
 
