@@ -71,6 +71,120 @@ void build_daemon(TableSchema& s) {
   };
 }
 
+Node string_list(std::initializer_list<const char*> items) {
+  Node list = Node::array();
+  for (const char* item : items)
+    list.push_back(Node::string(item));
+  return list;
+}
+
+void build_api(TableSchema& s) {
+  s.name = "[api]";
+  s.doc =
+      "The remote API (JSON-RPC 2.0 over WebSocket at `/api/v1/ws`, a REST mirror under `/api/v1/`): "
+      "docs/remote-api.md. Tokens are not kept here but in a credentials file (`tokens_file`). In conf.d "
+      "fragments, a key given again replaces the earlier value.";
+  auto string_element = std::make_shared<Field>(Field{.type = FieldType::string, .non_empty = true});
+  s.fields = {
+      Field{.key = "enabled",
+            .type = FieldType::boolean,
+            .default_value = Node::boolean(true),
+            .doc = "Whether aiopid serves the API at all.",
+            .example = "false"},
+      Field{.key = "listen",
+            .type = FieldType::list,
+            .default_value = string_list({"127.0.0.1", "::1"}),
+            .doc =
+                "Addresses to listen on (IPv4 or IPv6 literals; `0.0.0.0` / `::` for all). Any address other "
+                "than loopback needs tokens: aiopid refuses to start without them.",
+            .example = "[\"127.0.0.1\", \"192.168.1.20\"]",
+            .non_empty = true,
+            .element = string_element,
+            .single_allowed = true},
+      Field{.key = "port",
+            .type = FieldType::integer,
+            .default_value = Node::integer(8765),
+            .doc = "TCP port (0: any free port, printed in the log).",
+            .example = "8765",
+            .min = 0,
+            .max = 65535},
+      Field{
+          .key = "tokens_file",
+          .type = FieldType::string,
+          .default_value = Node::string(""),
+          .doc =
+              "The credentials file with the API tokens (`NAME SCOPE sha256:HEX` lines; `aiopictl "
+              "token-hash` "
+              "makes them). Empty: `$CREDENTIALS_DIRECTORY/aiopid-tokens` (systemd `LoadCredential=`) if it "
+              "exists, else `/etc/aiopi/tokens` if it exists, else no tokens (loopback only).",
+          .example = "\"/etc/aiopi/tokens\""},
+      Field{
+          .key = "allowed_origins",
+          .type = FieldType::list,
+          .default_value = Node::array(),
+          .doc =
+              "`Origin` values a WebSocket upgrade may carry (exact match, e.g. a dashboard's). Upgrades "
+              "without `Origin` (command-line clients) are not affected; browsers are refused unless listed.",
+          .example = "[\"http://dashboard.local:8080\"]",
+          .element = string_element,
+          .single_allowed = true},
+      Field{.key = "tls_certificate",
+            .type = FieldType::string,
+            .default_value = Node::string(""),
+            .doc = "PEM certificate chain: with `tls_key`, the API is served over TLS (https / wss).",
+            .example = "\"/etc/aiopi/api.crt\""},
+      Field{.key = "tls_key",
+            .type = FieldType::string,
+            .default_value = Node::string(""),
+            .doc = "PEM private key of `tls_certificate`.",
+            .example = "\"/etc/aiopi/api.key\""},
+      Field{.key = "max_connections",
+            .type = FieldType::integer,
+            .default_value = Node::integer(64),
+            .doc = "Connections served at once; further ones are answered 503 and closed.",
+            .example = "16",
+            .min = 1,
+            .max = 10000},
+      Field{.key = "max_message_bytes",
+            .type = FieldType::integer,
+            .default_value = Node::integer(65536),
+            .doc = "Largest HTTP body or WebSocket message accepted.",
+            .example = "16384",
+            .min = 1024,
+            .max = 16 * 1024 * 1024},
+      Field{
+          .key = "requests_per_second",
+          .type = FieldType::number,
+          .default_value = Node::floating(50.0),
+          .doc = "Requests per second one connection may make (bursts of twice that); beyond, error -32003.",
+          .example = "10",
+          .min = 0.1,
+          .max = 100000},
+      Field{
+          .key = "max_queued",
+          .type = FieldType::integer,
+          .default_value = Node::integer(256),
+          .doc =
+              "Notifications queued for a slow client; beyond, the oldest are dropped and the client is told "
+              "how many.",
+          .example = "64",
+          .min = 1,
+          .max = 100000},
+      Field{.key = "stall_timeout",
+            .type = FieldType::duration,
+            .default_value = Node::string("10s"),
+            .doc = "A client whose queue is full and who reads nothing for this long is disconnected.",
+            .example = "\"30s\"",
+            .min_duration = std::chrono::milliseconds(10)},
+      Field{.key = "idle_timeout",
+            .type = FieldType::duration,
+            .default_value = Node::string("5min"),
+            .doc = "A connection with no traffic (WebSocket: no answer to pings) for this long is closed.",
+            .example = "\"1min\"",
+            .min_duration = std::chrono::seconds(1)},
+  };
+}
+
 void build_device(TableSchema& s, const DeviceTypeRegistry& registry) {
   s.name = "device";
   s.doc = "A named device: an instance of a device type bound to the board's resources.";
@@ -427,6 +541,7 @@ Field section(std::string_view key, FieldType type, const TableSchema* table, st
 std::unique_ptr<ConfigSchema> make_config_schema(const DeviceTypeRegistry& registry) {
   auto c = std::make_unique<ConfigSchema>();
   build_daemon(c->daemon);
+  build_api(c->api);
   build_device(c->device, registry);
   build_event(c->event);
   build_action(*c);
@@ -435,6 +550,7 @@ std::unique_ptr<ConfigSchema> make_config_schema(const DeviceTypeRegistry& regis
   c->root.name = "configuration";
   c->root.fields = {
       section(kDaemonSection, FieldType::table, &c->daemon, "How the daemon runs."),
+      section(kApiSection, FieldType::table, &c->api, "The remote API."),
       section(kDevicesSection, FieldType::map, &c->device, "`[devices.NAME]`: the devices."),
       section(kEventsSection, FieldType::map, &c->event, "`[events.NAME]`: the events."),
       section(kTasksSection, FieldType::map, &c->task, "`[tasks.NAME]`: the tasks."),

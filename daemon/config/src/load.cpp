@@ -102,6 +102,7 @@ class Loader {
   }
 
   void build_daemon(Config& config);
+  void build_api(Config& config);
   void build_devices(Config& config);
   void build_events(Config& config);
   void build_tasks(Config& config);
@@ -129,6 +130,7 @@ void Loader::validate_sections() {
   }
   validator_.reject_unknown_keys(doc_, schema_->root.keys(), "");
   validator_.validate_table(*doc_.find(kDaemonSection), schema_->daemon, std::string(kDaemonSection));
+  validator_.validate_table(*doc_.find(kApiSection), schema_->api, std::string(kApiSection));
   for (const Field& f : schema_->root.fields) {
     if (f.type != FieldType::map) continue;
     Node* section_node = doc_.find(f.key);
@@ -162,6 +164,35 @@ void Loader::build_daemon(Config& config) {
     if (const auto l = parse_log_level(*level)) config.daemon.log_level = *l;
   }
   if (const std::string* zone = d.get_string("time_zone")) config.daemon.time_zone = *zone;
+}
+
+std::vector<std::string> strings_of(const Node* list) {
+  std::vector<std::string> out;
+  if (list == nullptr) return out;
+  if (list->is(Node::Kind::string)) return {list->as_string()};  // single_allowed: one value without brackets
+  if (!list->is(Node::Kind::array)) return out;
+  for (const Node& item : list->items())
+    if (item.is(Node::Kind::string)) out.push_back(item.as_string());
+  return out;
+}
+
+void Loader::build_api(Config& config) {
+  const Node& a = *doc_.find(kApiSection);
+  ApiSettings& api = config.api;
+  api.where = a.where();
+  api.enabled = a.get_bool("enabled", api.enabled);
+  if (const Node* listen = a.find("listen")) api.listen = strings_of(listen);
+  api.port = static_cast<std::uint16_t>(a.get_int("port", api.port));
+  if (const std::string* f = a.get_string("tokens_file")) api.tokens_file = *f;
+  api.allowed_origins = strings_of(a.find("allowed_origins"));
+  if (const std::string* f = a.get_string("tls_certificate")) api.tls_certificate = *f;
+  if (const std::string* f = a.get_string("tls_key")) api.tls_key = *f;
+  api.max_connections = static_cast<std::uint32_t>(a.get_int("max_connections", api.max_connections));
+  api.max_message_bytes = static_cast<std::uint32_t>(a.get_int("max_message_bytes", api.max_message_bytes));
+  api.requests_per_second = a.get_number("requests_per_second", api.requests_per_second);
+  api.max_queued = static_cast<std::uint32_t>(a.get_int("max_queued", api.max_queued));
+  api.stall_timeout = duration_of(a.find("stall_timeout"), api.stall_timeout);
+  api.idle_timeout = duration_of(a.find("idle_timeout"), api.idle_timeout);
 }
 
 void Loader::build_devices(Config& config) {
@@ -501,6 +532,7 @@ LoadResult Loader::finish() {
   Config config;
   config.files = files_;
   build_daemon(config);
+  build_api(config);
   build_devices(config);
   build_events(config);
   build_tasks(config);

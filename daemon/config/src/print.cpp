@@ -49,6 +49,10 @@ std::string print_config(const Config& config) {
     out += "\n[daemon]\n";
     print_members(*daemon, out);
   }
+  if (const Node* api = doc.find(kApiSection)) {
+    out += "\n[api]\n";
+    print_members(*api, out);
+  }
   for (const std::string_view section : {kDevicesSection, kEventsSection, kTasksSection, kSchedulesSection}) {
     const Node* named = doc.find(section);
     if (!named) continue;

@@ -58,6 +58,8 @@ std::string config_reference_markdown(const ConfigSchema& schema, const DeviceTy
   std::string out;
   out += "### `[daemon]`\n\n" + schema.daemon.doc + "\n\n";
   field_table(schema.daemon.fields, out);
+  out += "### `[api]`\n\n" + schema.api.doc + "\n\n";
+  field_table(schema.api.fields, out);
 
   out += "### `[devices.NAME]`\n\n" + schema.device.doc +
          " Names are made of letters, digits, `_` and `-`. Keys of every device:\n\n";

@@ -31,6 +31,25 @@ struct DaemonSettings {
   std::string time_zone = "local";
 };
 
+/// The remote API's `[api]` section (docs/remote-api.md). Tokens are not here: `tokens_file` names them.
+struct ApiSettings {
+  bool enabled = true;
+  std::vector<std::string> listen{"127.0.0.1", "::1"};
+  std::uint16_t port = 8765;
+  std::string tokens_file;  ///< empty: the credentials directory's aiopid-tokens, else /etc/aiopi/tokens
+  std::vector<std::string> allowed_origins;
+  std::string tls_certificate, tls_key;
+  std::uint32_t max_connections = 64;
+  std::uint32_t max_message_bytes = 65536;
+  double requests_per_second = 50.0;
+  std::uint32_t max_queued = 256;
+  Duration stall_timeout = std::chrono::seconds(10);
+  Duration idle_timeout = std::chrono::minutes(5);
+  Location where;  ///< the [api] table (for messages about it)
+
+  bool operator==(const ApiSettings&) const = default;
+};
+
 struct DeviceConfig {
   std::string name;
   Location where;
@@ -86,6 +105,7 @@ struct ScheduleConfig {
 
 struct Config {
   DaemonSettings daemon;
+  ApiSettings api;
   std::vector<DeviceConfig> devices;  ///< in the order written (main file first, then conf.d)
   std::vector<EventConfig> events;
   std::vector<TaskConfig> tasks;

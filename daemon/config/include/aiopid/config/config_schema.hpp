@@ -1,5 +1,5 @@
 // The schema of a whole aiopid configuration: the root table, [daemon], [devices.NAME] (one variant per
-// registered device type), [events.NAME], [tasks.NAME] with its actions, [schedules.NAME].
+// registered device type), [api], [events.NAME], [tasks.NAME] with its actions, [schedules.NAME].
 #pragma once
 
 #include <memory>
@@ -13,6 +13,7 @@ namespace aiopid::config {
 
 /// The top-level sections.
 inline constexpr std::string_view kDaemonSection = "daemon";
+inline constexpr std::string_view kApiSection = "api";
 inline constexpr std::string_view kDevicesSection = "devices";
 inline constexpr std::string_view kEventsSection = "events";
 inline constexpr std::string_view kTasksSection = "tasks";
@@ -27,6 +28,7 @@ struct ConfigSchema {
 
   TableSchema root;
   TableSchema daemon;
+  TableSchema api;
   TableSchema device;  ///< `type` selects the registered type's parameters
   TableSchema event;   ///< open: the condition keys depend on the device's type
   TableSchema task;
