@@ -33,7 +33,8 @@ class Session {
   /// Only WebSocket sessions receive notifications.
   [[nodiscard]] bool can_subscribe() const noexcept { return transport_ == Transport::websocket; }
 
-  /// Adds patterns (already validated by topic_pattern.hpp); returns how many are now subscribed.
+  /// Adds patterns (already validated by topic_pattern.hpp; one already there is not added twice) and sets
+  /// the log level (a negative `log_level` keeps the current one); returns how many are now subscribed.
   std::size_t subscribe(const std::vector<std::string>& patterns, int log_level);
   /// Removes patterns (all when empty); returns how many remain.
   std::size_t unsubscribe(const std::vector<std::string>& patterns);
@@ -41,6 +42,8 @@ class Session {
   /// 5 critical, the least severe level the client asked for).
   [[nodiscard]] bool wants(std::string_view topic) const;
   [[nodiscard]] std::vector<std::string> patterns() const;
+  /// The least severe log level sent (0 trace … 5 critical; 2 info until a `subscribe` says otherwise).
+  [[nodiscard]] int log_level() const;
 
  private:
   const std::uint64_t id_;
