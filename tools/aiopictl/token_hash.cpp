@@ -1,12 +1,12 @@
 #include "token_hash.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <array>
 #include <stdexcept>
 
 #include "aiopid/api/scope.hpp"
+#include "aiopid/api/token_store.hpp"
 #include "failure.hpp"
 
 namespace aiopictl {
@@ -15,21 +15,6 @@ namespace {
 
 bool has_space(std::string_view text) {
   return text.find_first_of(" \t\r\n\v\f") != std::string_view::npos;
-}
-
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed (OpenSSL)");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
-  }
-  return hex;
 }
 
 }  // namespace
@@ -64,15 +49,22 @@ std::string token_from_text(std::string_view text) {
 }
 
 std::string credentials_line(std::string_view name, std::string_view scope, std::string_view token) {
-  if (name.empty() || has_space(name) || name.front() == '#') {
-    throw Failure::usage("token-hash: NAME must be one word (no white space, not starting with #)");
-  }
-  if (!aiopid::api::parse_scope(scope)) {
+  if (name.empty() || has_space(name)) throw Failure::usage("token-hash: NAME must be one word");
+  const auto parsed_scope = aiopid::api::parse_scope(scope);
+  if (!parsed_scope) {
     throw Failure::usage("token-hash: unknown SCOPE '" + std::string(scope) + "' (read, control, admin)");
   }
   if (token.empty()) throw Failure::usage("token-hash: empty token (give one on stdin, or --generate)");
   if (has_space(token)) throw Failure::usage("token-hash: the token has white space in it");
-  return std::string(name) + " " + std::string(scope) + " sha256:" + sha256_hex(token);
+  std::string line = aiopid::api::TokenStore::line_for(name, *parsed_scope, token);
+  // The daemon's own parser decides whether the line is good (a NAME's allowed characters and length).
+  auto parsed = aiopid::api::TokenStore::parse(line, "token-hash");
+  if (auto* errors = std::get_if<std::vector<std::string>>(&parsed)) {
+    const std::string& first = errors->front();
+    const auto message = first.find(": ", first.find(':') + 1);  // drop "token-hash:1: "
+    throw Failure::usage("token-hash: " + (message == std::string::npos ? first : first.substr(message + 2)));
+  }
+  return line;
 }
 
 }  // namespace aiopictl

@@ -11,8 +11,9 @@ namespace aiopictl {
 /// query string.
 [[nodiscard]] std::string generate_token();
 
-/// The credentials-file line. Throws Failure (usage) for a NAME that is empty, has white space or starts
-/// with '#', an unknown SCOPE, an empty token or one with white space.
+/// The credentials-file line (api::TokenStore::line_for), checked by the daemon's own parser
+/// (TokenStore::parse). Throws Failure (usage) for a NAME the daemon would refuse, an unknown SCOPE, an empty
+/// token or one with white space.
 [[nodiscard]] std::string credentials_line(std::string_view name, std::string_view scope,
                                            std::string_view token);
 
