@@ -80,11 +80,67 @@ void print_diagnostics(const aiopid::config::LoadResult& result) {
   std::fprintf(stderr, "aiopid: the configuration has %zu error%s\n", n, n == 1 ? "" : "s");
 }
 
+/// Reads the configuration again and applies it: SIGHUP and the remote API's `daemon.reload` (through
+/// RuntimeOptions::reload and Runtime::reload, which runs one reload at a time) take this one path. A
+/// configuration with errors keeps the running one; the errors come back one per line.
+class Reloader {
+ public:
+  Reloader(std::string config_path, const aiopid::config::DeviceTypeRegistry& types,
+           aiopid::runtime::Notifier& notifier)
+      : config_path_(std::move(config_path)), types_(types), notifier_(notifier) {}
+
+  aiopi::Task<aiopid::runtime::ReloadOutcome> reload(aiopid::runtime::Runtime& runtime) {
+    using aiopid::runtime::OpErrc;
+    aiopid::runtime::ReloadOutcome out;
+    spdlog::info("reloading {}", config_path_);
+    notifier_.reloading();
+    aiopid::config::LoadResult next = aiopid::config::load_config(config_path_, types_);
+    if (!next.config) {
+      const std::string text = next.diagnostics.to_string();
+      std::size_t start = 0;
+      while (start < text.size()) {
+        const std::size_t end = text.find('\n', start);
+        out.errors.push_back(text.substr(start, end == std::string::npos ? end : end - start));
+        spdlog::error("reload: {}", out.errors.back());
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+      const std::size_t n = next.diagnostics.size();
+      spdlog::error("reload failed: the new configuration has {} error{}; the running one is kept", n,
+                    n == 1 ? "" : "s");
+      out.status = aiopid::runtime::OpResult::fail(
+          OpErrc::reload_failed, "the new configuration has " + std::to_string(n) + " error" +
+                                     (n == 1 ? "" : "s") + "; the running one is kept");
+      notifier_.status("reload failed (" + std::to_string(n) +
+                       " configuration errors), running the previous "
+                       "configuration: " +
+                       runtime.summary());
+      notifier_.reloaded();
+      co_return out;
+    }
+    if (next.config->daemon.board != runtime.config().daemon.board)
+      spdlog::warn("reload: [daemon] board changed: it takes effect at the next start");
+    const aiopid::runtime::ApplySummary sum = co_await runtime.apply(std::move(*next.config));
+    spdlog::info("reloaded: {} added, {} changed, {} removed, {} unchanged; {}", sum.added, sum.changed,
+                 sum.removed, sum.kept, runtime.summary());
+    out.added = sum.added;
+    out.changed = sum.changed;
+    out.removed = sum.removed;
+    out.kept = sum.kept;
+    notifier_.status(runtime.summary());
+    notifier_.reloaded();
+    co_return out;
+  }
+
+ private:
+  std::string config_path_;
+  const aiopid::config::DeviceTypeRegistry& types_;
+  aiopid::runtime::Notifier& notifier_;
+};
+
 /// The running daemon: apply the configuration, then serve signals until told to stop.
 aiopi::Task<int> serve(aiopid::runtime::Runtime& runtime, aiopid::runtime::SignalFd& signals,
-                       aiopid::config::Config config, const std::string& config_path,
-                       const aiopid::config::DeviceTypeRegistry& types, aiopid::runtime::Notifier& notifier) {
-  using aiopid::runtime::ApplySummary;
+                       aiopid::config::Config config, aiopid::runtime::Notifier& notifier) {
   co_await runtime.apply(std::move(config));
   spdlog::info("running: {}", runtime.summary());
   notifier.status(runtime.summary());
@@ -95,36 +151,8 @@ aiopi::Task<int> serve(aiopid::runtime::Runtime& runtime, aiopid::runtime::Signa
       spdlog::info("{}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
       break;
     }
-    spdlog::info("SIGHUP: reloading {}", config_path);
-    notifier.reloading();
-    aiopid::config::LoadResult next = aiopid::config::load_config(config_path, types);
-    if (!next.config) {
-      for (const std::string& line : {next.diagnostics.to_string()}) {
-        std::size_t start = 0;
-        while (start < line.size()) {
-          const std::size_t end = line.find('\n', start);
-          spdlog::error("reload: {}", line.substr(start, end == std::string::npos ? end : end - start));
-          if (end == std::string::npos) break;
-          start = end + 1;
-        }
-      }
-      const std::size_t n = next.diagnostics.size();
-      spdlog::error("reload failed: the new configuration has {} error{}; the running one is kept", n,
-                    n == 1 ? "" : "s");
-      notifier.status("reload failed (" + std::to_string(n) +
-                      " configuration errors), running the previous "
-                      "configuration: " +
-                      runtime.summary());
-      notifier.reloaded();
-      continue;
-    }
-    if (next.config->daemon.board != runtime.config().daemon.board)
-      spdlog::warn("reload: [daemon] board changed: it takes effect at the next start");
-    const ApplySummary sum = co_await runtime.apply(std::move(*next.config));
-    spdlog::info("reloaded: {} added, {} changed, {} removed, {} unchanged; {}", sum.added, sum.changed,
-                 sum.removed, sum.kept, runtime.summary());
-    notifier.status(runtime.summary());
-    notifier.reloaded();
+    spdlog::info("SIGHUP: reload");
+    co_await runtime.reload();
   }
   notifier.stopping();
   co_await runtime.shutdown();
@@ -249,10 +277,14 @@ int main(int argc, char** argv) {
   aiopid::runtime::StateFileStore state(state_dir ? *state_dir : config.daemon.state_dir);
   aiopi::os_linux::LinuxBackend backend;
   aiopi::Loop loop(backend);
-  aiopid::runtime::Runtime runtime(loop, *board,
-                                   {.output_trace = trace, .notifier = &notifier, .state = &state});
-  const int code =
-      loop.run_until_complete(serve(runtime, signals, std::move(config), config_path, types, notifier));
+  Reloader reloader(config_path, types, notifier);
+  aiopid::runtime::Runtime runtime(
+      loop, *board,
+      {.output_trace = trace,
+       .notifier = &notifier,
+       .state = &state,
+       .reload = [&reloader](aiopid::runtime::Runtime& rt) { return reloader.reload(rt); }});
+  const int code = loop.run_until_complete(serve(runtime, signals, std::move(config), notifier));
   if (trace) std::fclose(trace);
   return code;
 }

@@ -1,5 +1,6 @@
 #include "aiopid/runtime/next_runs.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -9,6 +10,20 @@
 
 namespace aiopid::runtime {
 
+std::vector<aiopi::cron::Instant> next_fire_times(const config::ScheduleConfig& schedule,
+                                                  const aiopi::cron::TimeZone& zone,
+                                                  aiopi::cron::Instant from, int count) {
+  std::vector<aiopi::cron::Instant> fires(static_cast<std::size_t>(std::max(count, 0)));
+  fires.resize(aiopi::cron::next_fires(schedule.spec, from, zone, fires));
+  return fires;
+}
+
+std::string format_fire_time(aiopi::cron::Instant at, const aiopi::cron::TimeZone& zone) {
+  char text[64];
+  const std::size_t len = aiopi::cron::format_iso8601(at, zone, text);
+  return std::string(text, len);
+}
+
 bool print_next_runs(const config::Config& config, std::string_view name, int count, std::FILE* out) {
   if (!name.empty() && config.find_schedule(name) == nullptr) return false;
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -17,15 +32,11 @@ bool print_next_runs(const config::Config& config, std::string_view name, int co
     const ResolvedZone zone = resolve_zone(s.time_zone);
     std::fprintf(out, "%s (%s, %s)%s%s:\n", s.name.c_str(), s.when.c_str(), s.time_zone.c_str(),
                  s.enabled ? "" : " [disabled]", zone.error.empty() ? "" : (" [" + zone.error + "]").c_str());
-    std::vector<aiopi::cron::Instant> fires(static_cast<std::size_t>(count));
-    const std::size_t n =
-        aiopi::cron::next_fires(s.spec, aiopi::cron::Instant{now.time_since_epoch()}, zone.zone(), fires);
-    if (n == 0) std::fputs("  never fires again\n", out);
-    for (std::size_t i = 0; i < n; ++i) {
-      char text[64];
-      const std::size_t len = aiopi::cron::format_iso8601(fires[i], zone.zone(), text);
-      std::fprintf(out, "  %.*s\n", static_cast<int>(len), text);
-    }
+    const std::vector<aiopi::cron::Instant> fires =
+        next_fire_times(s, zone.zone(), aiopi::cron::Instant{now.time_since_epoch()}, count);
+    if (fires.empty()) std::fputs("  never fires again\n", out);
+    for (const aiopi::cron::Instant at : fires)
+      std::fprintf(out, "  %s\n", format_fire_time(at, zone.zone()).c_str());
   }
   return true;
 }

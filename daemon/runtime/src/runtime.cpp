@@ -2,13 +2,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <exception>
 #include <functional>
 #include <utility>
 
+#include "aiopi/cron/sequence.hpp"
 #include "aiopi/sleep.hpp"
 #include "aiopi/wait_for.hpp"
 #include "aiopid/config/duration.hpp"
 #include "aiopid/runtime/logging.hpp"
+#include "aiopid/runtime/next_runs.hpp"
 #include "aiopid/runtime/zone.hpp"
 #include "spdlog/spdlog.h"
 
@@ -59,10 +63,67 @@ std::vector<std::string> names_of(const Map& map) {
   return names;
 }
 
+OpResult fail(OpErrc code, std::string message) {
+  return OpResult::fail(code, std::move(message));
+}
+
+std::string quoted(std::string_view name) {
+  return "'" + std::string(name) + "'";
+}
+
+OpResult not_open(const LiveDevice& d) {
+  return fail(OpErrc::unavailable, "device " + quoted(d.config.name) + " is not open: " +
+                                       (d.open_error.empty() ? std::string("not opened yet") : d.open_error));
+}
+
 }  // namespace
 
+const char* to_string(OpErrc code) noexcept {
+  switch (code) {
+    case OpErrc::ok:
+      return "ok";
+    case OpErrc::not_found:
+      return "not_found";
+    case OpErrc::conflict:
+      return "conflict";
+    case OpErrc::unavailable:
+      return "unavailable";
+    case OpErrc::bad_value:
+      return "bad_value";
+    case OpErrc::reload_failed:
+      return "reload_failed";
+  }
+  return "?";
+}
+
+const char* to_string(DeviceState state) noexcept {
+  switch (state) {
+    case DeviceState::opened:
+      return "opened";
+    case DeviceState::open_failed:
+      return "open_failed";
+    case DeviceState::closed:
+      return "closed";
+  }
+  return "?";
+}
+
+const char* to_string(TaskState state) noexcept {
+  switch (state) {
+    case TaskState::started:
+      return "started";
+    case TaskState::completed:
+      return "completed";
+    case TaskState::cancelled:
+      return "cancelled";
+    case TaskState::failed:
+      return "failed";
+  }
+  return "?";
+}
+
 Runtime::Runtime(aiopi::Loop& loop, Board& board, RuntimeOptions options)
-    : loop_(loop), board_(board), options_(options) {}
+    : loop_(loop), board_(board), options_(std::move(options)) {}
 
 Runtime::~Runtime() = default;
 
@@ -77,6 +138,12 @@ aiopi::Task<ApplySummary> Runtime::apply(config::Config next) {
   for (const std::string& name : names_of(registry_.schedules)) {
     if (same_entry(config_, next, "schedules", name)) continue;
     LiveSchedule& s = *registry_.schedules.at(name);
+    for (aiopi::TaskHandle<>* run : {&s.run_now}) {
+      if (*run && !run->done()) {
+        run->cancel();
+        co_await run->wait_outcome();
+      }
+    }
     if (s.handle && !s.handle.done()) {
       s.handle.cancel();
       co_await s.handle.wait_outcome();
@@ -164,6 +231,8 @@ aiopi::Task<ApplySummary> Runtime::apply(config::Config next) {
 
   if (first) {
     started_ = true;
+    started_at_ = loop_.now();
+    started_wall_us_ = loop_.wall_now_us();
     if (options_.notifier && options_.notifier->watchdog_interval())
       watchdog_ = loop_.create_task(watchdog_pinger(), "watchdog");
   }
@@ -227,11 +296,18 @@ bool Runtime::try_open(LiveDevice& d) {
     d.open_error = std::move(opened.error);
     if (d.output) d.level = initial;
   }
-  if (!d.is_open()) return false;
+  if (!d.is_open()) {
+    device_state(d, DeviceState::open_failed);
+    return false;
+  }
   spdlog::info("device {}: open ({} on board {})", d.config.name, type, board_.name());
-  if (options_.output_trace && d.output) {
-    std::fprintf(options_.output_trace, "%s open %d\n", d.config.name.c_str(), d.level ? 1 : 0);
-    std::fflush(options_.output_trace);
+  device_state(d, DeviceState::opened);
+  if (d.output) {
+    if (options_.output_trace) {
+      std::fprintf(options_.output_trace, "%s open %d\n", d.config.name.c_str(), d.level ? 1 : 0);
+      std::fflush(options_.output_trace);
+    }
+    if (options_.observer) options_.observer->on_output_level(d.config.name, d.level);
   }
   return true;
 }
@@ -242,6 +318,7 @@ aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
   if (!wired(type)) {
     d.open_error = "device type '" + std::string(type) + "' is not wired to a board yet";
     spdlog::warn("device {}: {}", name, d.open_error);
+    device_state(d, DeviceState::open_failed);
     co_return;
   }
   // Retry with backoff: a missing chip or a busy line is not fatal (the hardware may come later). The first
@@ -300,6 +377,9 @@ aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
     }
     const char* edge_text = aiopi::hal::to_string(edge->edge);
     spdlog::debug("device {}: {} edge", name, edge_text);
+    if (options_.observer)
+      options_.observer->on_edge(name, edge->edge == aiopi::hal::Edge::rising,
+                                 aiopi::TimePoint(aiopi::Duration(edge->timestamp_us)));
     for (auto& [event_name, event] : registry_.events) {
       const auto& source = event->config.source;
       if (!source || source->device != name || source->condition != "edge") continue;
@@ -314,24 +394,31 @@ aiopi::Task<> Runtime::poll_adc(LiveDevice& d) {
   aiopi::Duration every = 1s;
   if (const std::string* poll = d.config.params.get_string("poll"))
     if (auto parsed = config::parse_duration(*poll)) every = *parsed;
+  bool failing = false;
+  for (;;) {
+    if (const char* error = take_adc_reading(d)) {
+      if (!failing) spdlog::warn("device {}: read failed: {} (retrying every poll)", d.config.name, error);
+      failing = true;
+    } else {
+      if (failing) spdlog::info("device {}: reads again", d.config.name);
+      failing = false;
+    }
+    co_await aiopi::sleep(every);
+  }
+}
+
+const char* Runtime::take_adc_reading(LiveDevice& d) {
   const std::optional<double> scale =
       d.config.params.contains("scale") ? std::optional<double>(d.config.params.get_number("scale", 1.0))
       : d.adc->volts_per_count()        ? std::optional<double>(*d.adc->volts_per_count())
                                         : std::nullopt;
-  bool failing = false;
-  for (;;) {
-    if (auto raw = d.adc->read_u16()) {
-      d.value = scale ? *raw * *scale : static_cast<double>(*raw);
-      if (failing) spdlog::info("device {}: reads again", d.config.name);
-      failing = false;
-      spdlog::trace("device {}: {}", d.config.name, d.value);
-      check_thresholds(d);
-    } else if (!failing) {
-      failing = true;
-      spdlog::warn("device {}: read failed: {} (retrying every poll)", d.config.name, raw.error().what);
-    }
-    co_await aiopi::sleep(every);
-  }
+  auto raw = d.adc->read_u16();
+  if (!raw) return raw.error().what;
+  d.value = scale ? *raw * *scale : static_cast<double>(*raw);
+  spdlog::trace("device {}: {}", d.config.name, d.value);
+  if (options_.observer) options_.observer->on_adc_reading(d.config.name, d.value);
+  check_thresholds(d);
+  return nullptr;
 }
 
 aiopi::Task<> Runtime::read_lines(LiveDevice& d) {
@@ -356,6 +443,7 @@ aiopi::Task<> Runtime::read_lines(LiveDevice& d) {
       text.pop_back();
     spdlog::trace("device {}: line {}", d.config.name, text);
     d.last_line = text;
+    if (options_.observer) options_.observer->on_line(d.config.name, d.last_line);
     for (auto& [event_name, event] : registry_.events) {
       const auto& source = event->config.source;
       if (!source || source->device != d.config.name) continue;
@@ -424,80 +512,155 @@ aiopi::Task<> Runtime::stop_device(LiveDevice& d, bool to_safe_state) {
       spdlog::info("device {}: safe state {}", d.config.name, safe->as_bool() ? "on" : "off");
     }
   }
+  device_state(d, DeviceState::closed);
 }
 
-void Runtime::write_output(LiveDevice& d, bool level) {
+void Runtime::device_state(const LiveDevice& d, DeviceState state) {
+  if (options_.observer)
+    options_.observer->on_device_state(d.config.name, state,
+                                       state == DeviceState::open_failed ? d.open_error : std::string_view());
+}
+
+OpResult Runtime::write_output(LiveDevice& d, bool level) {
   d.level = level;
   if (!d.output) {
     spdlog::debug("device {}: not open, level {} kept for later", d.config.name, level);
-    return;
+    return not_open(d);
   }
   if (auto r = d.output->set(level); !r) {
     spdlog::error("device {}: set failed: {}", d.config.name, r.error().what);
-    return;
+    return fail(OpErrc::unavailable, "device " + quoted(d.config.name) + ": " + r.error().what);
   }
   spdlog::debug("device {}: {}", d.config.name, level ? "on" : "off");
   if (options_.output_trace) {
     std::fprintf(options_.output_trace, "%s %d\n", d.config.name.c_str(), level ? 1 : 0);
     std::fflush(options_.output_trace);
   }
+  if (options_.observer) options_.observer->on_output_level(d.config.name, level);
+  return {};
 }
 
-void Runtime::write_duty(LiveDevice& d, double duty) {
+OpResult Runtime::write_duty(LiveDevice& d, double duty) {
   duty = std::clamp(duty, 0.0, 1.0);
   d.value = duty;
-  if (!d.pwm) return;
+  if (!d.pwm) return not_open(d);
   const auto ns = static_cast<std::uint64_t>(static_cast<double>(d.pwm->period_ns()) * duty);
   if (auto r = d.pwm->set_duty_ns(ns); !r) {
     spdlog::error("device {}: set duty failed: {}", d.config.name, r.error().what);
-    return;
+    return fail(OpErrc::unavailable, "device " + quoted(d.config.name) + ": " + r.error().what);
   }
   spdlog::debug("device {}: duty {}", d.config.name, duty);
   if (options_.output_trace) {
     std::fprintf(options_.output_trace, "%s %g\n", d.config.name.c_str(), duty);
     std::fflush(options_.output_trace);
   }
+  if (options_.observer) options_.observer->on_pwm_duty(d.config.name, duty);
+  return {};
 }
 
 // ------------------------------------------------------------------------------------- events and tasks
 
-void Runtime::set_event(std::string_view name) {
+OpResult Runtime::set_event(std::string_view name) {
   auto it = registry_.events.find(name);
-  if (it == registry_.events.end()) return;
+  if (it == registry_.events.end()) return fail(OpErrc::not_found, "no event named " + quoted(name));
   LiveEvent& e = *it->second;
   e.event.set();
   ++e.set_count;
   spdlog::debug("event {}: set", name);
+  if (options_.observer) options_.observer->on_event(e.config.name, true, e.set_count);
   if (e.config.persistent) save_state();
-  if (stopping_) return;
+  if (stopping_) return {};
   for (auto& [task_name, task] : registry_.tasks) {
     const auto& starts = task->config.start_events;
-    if (std::find(starts.begin(), starts.end(), name) != starts.end()) start_task(task_name);
+    if (std::find(starts.begin(), starts.end(), name) != starts.end()) launch_task(*task);
   }
+  return {};
 }
 
-bool Runtime::start_task(std::string_view name) {
-  auto it = registry_.tasks.find(name);
-  if (it == registry_.tasks.end()) return false;
-  LiveTask& t = *it->second;
-  if (t.running() || stopping_) return true;
+OpResult Runtime::clear_event(std::string_view name) {
+  auto it = registry_.events.find(name);
+  if (it == registry_.events.end()) return fail(OpErrc::not_found, "no event named " + quoted(name));
+  LiveEvent& e = *it->second;
+  e.event.clear();
+  spdlog::debug("event {}: cleared", name);
+  if (options_.observer) options_.observer->on_event(e.config.name, false, e.set_count);
+  if (e.config.persistent) save_state();
+  return {};
+}
+
+bool Runtime::launch_task(LiveTask& t) {
+  if (stopping_) return false;
+  if (t.running()) return true;
   ++t.starts;
-  t.run = loop_.create_task(task_body(t), t.config.name.c_str());
+  notify_task(t, TaskState::started);
+  t.run = loop_.create_task(task_body(t, RunTally(*this, t)), t.config.name.c_str());
   return true;
 }
 
-void Runtime::cancel_task(std::string_view name) {
+OpResult Runtime::start_task(std::string_view name) {
   auto it = registry_.tasks.find(name);
-  if (it != registry_.tasks.end() && it->second->running()) it->second->run.cancel();
+  if (it == registry_.tasks.end()) return fail(OpErrc::not_found, "no task named " + quoted(name));
+  LiveTask& t = *it->second;
+  if (stopping_) return fail(OpErrc::unavailable, "the daemon is stopping");
+  if (t.running())
+    return fail(OpErrc::conflict,
+                "task " + quoted(name) + " is running (run " + std::to_string(t.starts) + ")");
+  launch_task(t);
+  return {};
 }
 
-aiopi::Task<> Runtime::task_body(LiveTask& t) {
-  // Counts how the run ended, whether it returned or was cancelled (the frame unwinds either way).
-  struct Tally {
-    LiveTask& task;
-    bool finished = false;
-    ~Tally() { ++(finished ? task.completed : task.cancelled); }
-  } tally{t};
+OpResult Runtime::cancel_task(std::string_view name) {
+  auto it = registry_.tasks.find(name);
+  if (it == registry_.tasks.end()) return fail(OpErrc::not_found, "no task named " + quoted(name));
+  if (!it->second->running()) return fail(OpErrc::conflict, "task " + quoted(name) + " is not running");
+  it->second->run.cancel();
+  return {};
+}
+
+aiopi::Task<OpResult> Runtime::restart_task(std::string name) {
+  auto it = registry_.tasks.find(name);
+  if (it == registry_.tasks.end()) co_return fail(OpErrc::not_found, "no task named " + quoted(name));
+  if (stopping_) co_return fail(OpErrc::unavailable, "the daemon is stopping");
+  if (it->second->running()) {
+    aiopi::TaskHandle<> run = it->second->run;  // a copy: a reload may drop the record meanwhile
+    run.cancel();
+    co_await run.wait_outcome();
+  }
+  // Looked up again: a reload during the wait may have replaced or removed the task.
+  it = registry_.tasks.find(name);
+  if (it == registry_.tasks.end()) co_return fail(OpErrc::not_found, "no task named " + quoted(name));
+  if (!launch_task(*it->second)) co_return fail(OpErrc::unavailable, "the daemon is stopping");
+  co_return OpResult{};
+}
+
+void Runtime::notify_task(const LiveTask& t, TaskState state) {
+  if (options_.observer)
+    options_.observer->on_task_state(t.config.name, state,
+                                     TaskRuns{t.starts, t.completed, t.cancelled, t.failed});
+}
+
+Runtime::RunTally::RunTally(RunTally&& other) noexcept
+    : rt(std::exchange(other.rt, nullptr)),
+      task(other.task),
+      finished(other.finished),
+      failed(other.failed) {}
+
+Runtime::RunTally::~RunTally() {
+  if (rt == nullptr) return;  // moved from
+  ++(failed ? task->failed : finished ? task->completed : task->cancelled);
+  rt->notify_task(*task, failed ? TaskState::failed : finished ? TaskState::completed : TaskState::cancelled);
+}
+
+aiopi::Task<> Runtime::task_body(LiveTask& t, RunTally tally) {
+  // `tally` is a parameter, so it lives in the frame from the start: a run cancelled before it first ran
+  // (started and cancelled in one go) is counted too. This guard tells a throw from a cancellation.
+  struct Unwinding {
+    RunTally& tally;
+    int exceptions = std::uncaught_exceptions();
+    ~Unwinding() {
+      if (std::uncaught_exceptions() > exceptions) tally.failed = true;
+    }
+  } unwinding{tally};
   spdlog::debug("task {}: run {} started", t.config.name, t.starts);
   for (std::uint32_t i = 0; t.config.repeat_forever || i < t.config.runs; ++i)
     co_await run_actions(t.config.actions, t.config.name);
@@ -555,10 +718,7 @@ aiopi::Task<> Runtime::run_action(const config::Action& a, const std::string& ow
       set_event(a.target);
       break;
     case Verb::clear_event:
-      if (auto it = registry_.events.find(a.target); it != registry_.events.end()) {
-        it->second->event.clear();
-        if (it->second->config.persistent) save_state();
-      }
+      clear_event(a.target);
       break;
     case Verb::wait_event: {
       auto it = registry_.events.find(a.target);
@@ -597,6 +757,7 @@ void Runtime::start_schedule(const config::ScheduleConfig& c) {
   auto owned = std::make_unique<LiveSchedule>();
   LiveSchedule& s = *owned;
   s.config = c;
+  s.enabled = c.enabled;
   ResolvedZone zone = resolve_zone(c.time_zone);
   if (!zone.error.empty()) spdlog::warn("schedule {}: {}", c.name, zone.error);
   s.zone = std::move(zone);
@@ -605,6 +766,11 @@ void Runtime::start_schedule(const config::ScheduleConfig& c) {
     spdlog::info("schedule {}: disabled", c.name);
     return;
   }
+  launch_schedule(s, true);
+}
+
+void Runtime::launch_schedule(LiveSchedule& s, bool resume) {
+  const config::ScheduleConfig& c = s.config;
   aiopi::cron::ScheduleOptions options;
   options.name = s.config.name.c_str();
   options.missed = c.missed;
@@ -613,43 +779,229 @@ void Runtime::start_schedule(const config::ScheduleConfig& c) {
   options.max_jitter = c.jitter;
   options.jitter_seed = seed_of(c.name);
   options.state = &s.state;
-  if (restored_) {
+  // Resumed from the state file only at its first start: fires missed while a schedule was disabled are not
+  // caught up when it is enabled again.
+  if (resume && restored_) {
     auto saved = restored_->schedule_last_fire.find(c.name);
     if (saved != restored_->schedule_last_fire.end())
       options.last_fired = aiopi::cron::Instant{std::chrono::seconds{saved->second}};
   }
   Runtime* self = this;
   LiveSchedule* live = &s;
-  auto fire = [self, live]() -> aiopi::Task<> { return self->fire_schedule(*live); };
+  auto fire = [self, live](const aiopi::cron::Trigger& t) -> aiopi::Task<> {
+    return self->fire_schedule(
+        *live,
+        ScheduleFire{.scheduled = t.scheduled, .number = t.number, .catch_up = t.catch_up, .run_now = false});
+  };
   s.handle =
       loop_.create_task(aiopi::cron::schedule(fire, c.spec, s.zone.zone(), options), s.config.name.c_str());
 }
 
-aiopi::Task<> Runtime::fire_schedule(LiveSchedule& s) {
-  spdlog::info("schedule {}: fires", s.config.name);
+aiopi::Task<> Runtime::fire_schedule(LiveSchedule& s, ScheduleFire fire) {
+  spdlog::info("schedule {}: fires{}", s.config.name,
+               fire.run_now    ? " (run now)"
+               : fire.catch_up ? " (catching up missed fires)"
+                               : "");
+  if (options_.observer) options_.observer->on_schedule_fire(s.config.name, fire);
   save_state();
   if (!s.config.task.empty()) {
-    if (!start_task(s.config.task)) co_return;
-    aiopi::TaskHandle<> run = registry_.tasks.at(s.config.task)->run;  // a copy: a reload may drop the record
-    if (run && !run.done()) co_await run.wait_outcome();  // none while stopping: nothing was started
+    auto it = registry_.tasks.find(s.config.task);
+    if (it == registry_.tasks.end() || !launch_task(*it->second)) co_return;
+    aiopi::TaskHandle<> run = it->second->run;  // a copy: a reload may drop the record
+    if (run && !run.done()) co_await run.wait_outcome();
   } else {
     co_await run_actions(s.config.actions, "schedule " + s.config.name);
   }
+}
+
+OpResult Runtime::run_schedule_now(std::string_view name) {
+  auto it = registry_.schedules.find(name);
+  if (it == registry_.schedules.end()) return fail(OpErrc::not_found, "no schedule named " + quoted(name));
+  if (stopping_) return fail(OpErrc::unavailable, "the daemon is stopping");
+  LiveSchedule& s = *it->second;
+  if (s.run_now && !s.run_now.done())
+    return fail(OpErrc::conflict, "schedule " + quoted(name) + ": the previous run_now is still running");
+  ++s.run_now_count;
+  const ScheduleFire fire{
+      .scheduled = std::chrono::floor<std::chrono::seconds>(
+          std::chrono::sys_time<std::chrono::microseconds>(std::chrono::microseconds(loop_.wall_now_us()))),
+      .number = s.run_now_count,
+      .catch_up = false,
+      .run_now = true};
+  s.run_now = loop_.create_task(fire_schedule(s, fire), s.config.name.c_str());
+  return {};
+}
+
+aiopi::Task<OpResult> Runtime::enable_schedule(std::string name, bool enabled) {
+  auto it = registry_.schedules.find(name);
+  if (it == registry_.schedules.end()) co_return fail(OpErrc::not_found, "no schedule named " + quoted(name));
+  if (stopping_) co_return fail(OpErrc::unavailable, "the daemon is stopping");
+  LiveSchedule* s = it->second.get();
+  if (s->enabled == enabled) co_return OpResult{};
+  s->enabled = enabled;
+  spdlog::info("schedule {}: {}", name, enabled ? "enabled" : "disabled");
+  if (!enabled) {
+    if (s->handle && !s->handle.done()) {
+      aiopi::TaskHandle<std::uint64_t> calendar = s->handle;
+      calendar.cancel();
+      co_await calendar.wait_outcome();
+    }
+    co_return OpResult{};
+  }
+  // Enabling right after disabling: the calendar being cancelled has finished before this runs again only
+  // if it was awaited; wait for it here too, so that two calendars never share the state.
+  if (s->handle && !s->handle.done()) {
+    aiopi::TaskHandle<std::uint64_t> calendar = s->handle;
+    calendar.cancel();
+    co_await calendar.wait_outcome();
+    it = registry_.schedules.find(name);
+    if (it == registry_.schedules.end())
+      co_return fail(OpErrc::not_found, "no schedule named " + quoted(name));
+    s = it->second.get();
+    if (!s->enabled) co_return OpResult{};
+  }
+  if (stopping_) co_return fail(OpErrc::unavailable, "the daemon is stopping");
+  launch_schedule(*s, false);
+  co_return OpResult{};
+}
+
+NextFires Runtime::next_fires(std::string_view name, int count) {
+  NextFires out;
+  auto it = registry_.schedules.find(name);
+  if (it == registry_.schedules.end()) {
+    out.status = fail(OpErrc::not_found, "no schedule named " + quoted(name));
+    return out;
+  }
+  const LiveSchedule& s = *it->second;
+  const auto now = std::chrono::floor<std::chrono::seconds>(
+      std::chrono::sys_time<std::chrono::microseconds>(std::chrono::microseconds(loop_.wall_now_us())));
+  out.instants = next_fire_times(s.config, s.zone.zone(), now, count);
+  for (const aiopi::cron::Instant at : out.instants)
+    out.local.push_back(format_fire_time(at, s.zone.zone()));
+  return out;
 }
 
 aiopi::Task<> Runtime::watchdog_pinger() {
   const auto period = *options_.notifier->watchdog_interval();
   for (;;) {
     options_.notifier->watchdog();
+    const aiopi::TimePoint planned = loop_.now() + period;
     co_await aiopi::sleep(period);
+    const aiopi::Duration lag = std::max(loop_.now() - planned, aiopi::Duration{0});
+    watchdog_lag_ = lag;
+    watchdog_lag_max_ = std::max(lag, watchdog_lag_max_.value_or(aiopi::Duration{0}));
   }
+}
+
+// --------------------------------------------------------------------------------------- the daemon
+
+aiopi::Task<ReloadOutcome> Runtime::reload() {
+  ReloadOutcome out;
+  if (!options_.reload) {
+    out.status = fail(OpErrc::unavailable, "reloading is not available (no configuration file to read)");
+    co_return out;
+  }
+  if (stopping_) {
+    out.status = fail(OpErrc::unavailable, "the daemon is stopping");
+    co_return out;
+  }
+  auto guard = co_await reload_lock_;  // one reload at a time: SIGHUP and the API may ask together
+  if (stopping_) {
+    out.status = fail(OpErrc::unavailable, "the daemon is stopping");
+    co_return out;
+  }
+  co_return co_await options_.reload(*this);
+}
+
+DaemonInfo Runtime::info() {
+  DaemonInfo i;
+  i.started = started_at_;
+  i.started_wall =
+      std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::microseconds(started_wall_us_)));
+  i.uptime = started_ ? loop_.now() - started_at_ : aiopi::Duration{0};
+  i.watchdog_lag = watchdog_lag_;
+  i.watchdog_lag_max = watchdog_lag_max_;
+  return i;
+}
+
+aiopi::Task<aiopi::Duration> Runtime::measure_loop_lag() {
+  const aiopi::TimePoint asked = loop_.now();
+  co_await aiopi::sleep(aiopi::Duration{0});  // yields: every task already ready runs first
+  co_return loop_.now() - asked;
+}
+
+// ------------------------------------------------------------------------------------------ devices (API)
+
+OpResult Runtime::set_device(std::string_view name, const SetValue& value) {
+  auto it = registry_.devices.find(name);
+  if (it == registry_.devices.end()) return fail(OpErrc::not_found, "no device named " + quoted(name));
+  LiveDevice& d = *it->second;
+  const std::string_view type = type_name(d.config);
+  if (type == "digital_out") {
+    if (!std::holds_alternative<bool>(value))
+      return fail(OpErrc::bad_value,
+                  "device " + quoted(name) + " is a digital_out: its value is true or false");
+    if (!d.output) return not_open(d);
+    return write_output(d, std::get<bool>(value));
+  }
+  if (type == "pwm") {
+    if (!std::holds_alternative<double>(value))
+      return fail(OpErrc::bad_value, "device " + quoted(name) + " is a pwm: its value is a duty from 0 to 1");
+    const double duty = std::get<double>(value);
+    if (!(duty >= 0.0 && duty <= 1.0))
+      return fail(OpErrc::bad_value, "device " + quoted(name) + ": duty " + std::to_string(duty) +
+                                         " is not in the range 0 to 1");
+    if (!d.pwm) return not_open(d);
+    return write_duty(d, duty);
+  }
+  if (type == "i2c_register_device")
+    return fail(OpErrc::conflict, "device " + quoted(name) + ": register writes are not wired yet");
+  return fail(OpErrc::conflict, "device " + quoted(name) + " is an input (" + std::string(type) + ")");
+}
+
+aiopi::Task<ReadResult> Runtime::read_device(std::string name) {
+  ReadResult out;
+  auto it = registry_.devices.find(name);
+  if (it == registry_.devices.end()) {
+    out.status = fail(OpErrc::not_found, "no device named " + quoted(name));
+    co_return out;
+  }
+  LiveDevice& d = *it->second;
+  if (!d.is_open()) {
+    out.status = not_open(d);
+    co_return out;
+  }
+  if (d.input) {
+    auto level = d.input->value();
+    if (!level)
+      out.status = fail(OpErrc::unavailable, "device " + quoted(name) + ": " + level.error().what);
+    else
+      out.reading = *level;
+  } else if (d.output) {
+    out.reading = d.level;
+  } else if (d.pwm) {
+    out.reading = d.value;
+  } else if (d.adc) {
+    if (const char* error = take_adc_reading(d))
+      out.status = fail(OpErrc::unavailable, "device " + quoted(name) + ": " + error);
+    else
+      out.reading = d.value;
+  } else if (d.uart) {
+    out.reading = d.last_line;
+  }
+  co_return out;
 }
 
 // ------------------------------------------------------------------------------------ stop, state, status
 
 aiopi::Task<> Runtime::shutdown() {
   stopping_ = true;
-  std::vector<aiopi::TaskRef> waiting;
+  auto reload_guard = co_await reload_lock_;  // a reload in progress finishes first
+  for (auto& [name, s] : registry_.schedules)
+    if (s->run_now && !s->run_now.done()) s->run_now.cancel();
+  for (auto& [name, s] : registry_.schedules)
+    if (s->run_now && !s->run_now.done()) co_await s->run_now.wait_outcome();
   if (watchdog_ && !watchdog_.done()) watchdog_.cancel();
   for (auto& [name, s] : registry_.schedules)
     if (s->handle && !s->handle.done()) s->handle.cancel();

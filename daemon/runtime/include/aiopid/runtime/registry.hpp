@@ -52,14 +52,18 @@ struct LiveTask {
   std::uint64_t starts = 0;     ///< runs started
   std::uint64_t completed = 0;  ///< runs that finished (not cancelled)
   std::uint64_t cancelled = 0;  ///< runs cancelled
+  std::uint64_t failed = 0;     ///< runs that ended with an exception
   [[nodiscard]] bool running() const noexcept { return run && !run.done(); }
 };
 
 struct LiveSchedule {
   config::ScheduleConfig config;
   ResolvedZone zone;
-  aiopi::cron::ScheduleState state;  ///< next fire, last fire, counters (lib/cron)
-  aiopi::TaskHandle<std::uint64_t> handle;
+  aiopi::cron::ScheduleState state;         ///< next fire, last fire, counters (lib/cron)
+  aiopi::TaskHandle<std::uint64_t> handle;  ///< the calendar (none while disabled)
+  bool enabled = true;                      ///< config `enabled`, then enable_schedule()
+  aiopi::TaskHandle<> run_now;              ///< the latest run_schedule_now() run
+  std::uint64_t run_now_count = 0;          ///< runs asked for by run_schedule_now()
 };
 
 struct Registry {
