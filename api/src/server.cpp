@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "server_listener.hpp"
@@ -55,14 +56,18 @@ void stop_when_closed(ServerState& state, std::shared_ptr<asio::steady_timer> ti
     return;
   }
   timer->expires_after(std::chrono::milliseconds(5));
-  timer->async_wait([&state, timer, deadline](boost::system::error_code) { stop_when_closed(state, timer, deadline); });
+  timer->async_wait(
+      [&state, timer, deadline](boost::system::error_code) { stop_when_closed(state, timer, deadline); });
 }
 
-void fan_out(ServerState& state, const std::shared_ptr<const Notification>& note) {
+void fan_out(ServerState& state, const Notification& note) {
   if (state.stopping.load()) return;
+  std::shared_ptr<const NotificationText> text;  // serialised once, for the first session that wants it
   state.for_each([&](Connection& c) {
     const Session* session = c.subscriber();
-    if (session != nullptr && session->wants(note->topic)) c.notify(note);
+    if (session == nullptr || !session->wants(note.topic)) return;
+    if (!text) text = std::make_shared<const NotificationText>(notification_text(note));
+    c.notify(text);
   });
 }
 
@@ -124,7 +129,9 @@ std::vector<std::string> Server::Impl::bind(const std::vector<asio::ip::address>
 Server::Server(ServerConfig config, const MethodRegistry& methods, Endpoint& endpoint)
     : impl_(std::make_unique<Impl>(std::move(config), methods, endpoint)) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 std::vector<std::string> Server::start() {
   std::lock_guard lock(impl_->lifecycle);
@@ -144,10 +151,11 @@ std::vector<std::string> Server::start() {
       continue;
     }
     if (!is_loopback(address) && config.tokens.empty()) {
-      errors.push_back("api: listening on " + text +
-                       " (not loopback) needs tokens: put a line `NAME SCOPE sha256:HEX` (aiopictl token-hash "
-                       "prints one) in the tokens file ([api] tokens_file, default "
-                       "$CREDENTIALS_DIRECTORY/aiopid-tokens), or listen on 127.0.0.1 / ::1 only");
+      errors.push_back(
+          "api: listening on " + text +
+          " (not loopback) needs tokens: put a line `NAME SCOPE sha256:HEX` (aiopictl token-hash "
+          "prints one) in the tokens file ([api] tokens_file, default "
+          "$CREDENTIALS_DIRECTORY/aiopid-tokens), or listen on 127.0.0.1 / ::1 only");
     }
     addresses.push_back(address);
   }
@@ -193,7 +201,8 @@ void Server::stop() {
   state.gate->set_open(false);
   asio::post(*state.ioc, [&impl, &state] {
     state.stopping.store(true);
-    for (auto& listener : impl.listeners) listener->close();
+    for (auto& listener : impl.listeners)
+      listener->close();
     state.for_each([](Connection& c) { c.close_for_stop(); });
     stop_when_closed(state, std::make_shared<asio::steady_timer>(*state.ioc),
                      std::chrono::steady_clock::now() + stop_grace);
@@ -207,7 +216,9 @@ void Server::stop() {
   state.tls.reset();
 }
 
-std::uint16_t Server::port() const noexcept { return impl_->port.load(); }
+std::uint16_t Server::port() const noexcept {
+  return impl_->port.load();
+}
 
 std::string Server::url() const {
   const ServerConfig& config = impl_->state.config;
@@ -244,7 +255,7 @@ ServerStats Server::stats() const {
 void Server::publish(Notification n) {
   auto note = std::make_shared<const Notification>(std::move(n));
   ServerState& state = impl_->state;
-  state.gate->run_if_open([&] { asio::post(*state.ioc, [&state, note] { fan_out(state, note); }); });
+  state.gate->run_if_open([&] { asio::post(*state.ioc, [&state, note] { fan_out(state, *note); }); });
 }
 
 }  // namespace aiopid::api

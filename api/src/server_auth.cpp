@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "aiopid/api/url_query.hpp"
+
 namespace aiopid::api::detail {
 
 namespace {
@@ -13,30 +15,6 @@ bool iequals(std::string_view a, std::string_view b) {
       return false;
   }
   return true;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i] == '+' ? ' ' : s[i]);
-  }
-  return out;
 }
 
 /// Calls f(key, value_raw, whole_pair) for each `&`-separated pair of the query.
@@ -71,11 +49,12 @@ std::optional<std::string> bearer_token(std::string_view authorization) {
 std::optional<std::string> query_parameter(std::string_view target, std::string_view name) {
   const auto q = target.find('?');
   if (q == std::string_view::npos) return std::nullopt;
-  std::optional<std::string> found;
-  for_each_pair(target.substr(q + 1), [&](std::string_view key, std::string_view value, std::string_view) {
-    if (!found && percent_decode(key) == name) found = percent_decode(value);
-  });
-  return found;
+  auto pairs = parse_query(target.substr(q + 1));
+  if (!pairs) return std::nullopt;
+  for (auto& [key, value] : *pairs) {
+    if (key == name) return std::move(value);
+  }
+  return std::nullopt;
 }
 
 std::string without_query_parameter(std::string_view target, std::string_view name) {
@@ -84,7 +63,7 @@ std::string without_query_parameter(std::string_view target, std::string_view na
   std::string out(target.substr(0, q));
   std::string query;
   for_each_pair(target.substr(q + 1), [&](std::string_view key, std::string_view, std::string_view pair) {
-    if (percent_decode(key) == name || pair.empty()) return;
+    if (pair.empty() || percent_decode(key, true).value_or(std::string(key)) == name) return;
     if (!query.empty()) query.push_back('&');
     query.append(pair);
   });

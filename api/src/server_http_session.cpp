@@ -6,6 +6,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "aiopid/api/jsonrpc.hpp"
 #include "server_auth.hpp"
 #include "server_websocket_session.hpp"
 
@@ -36,7 +37,9 @@ std::string peer_of(const tcp::socket& socket) {
   return (ep.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(ep.port());
 }
 
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+std::string_view path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
 
 bool is_http_parse_error(const beast::error_code& ec) {
   return ec.category() == beast::http::make_error_code(http::error::bad_method).category();
@@ -62,8 +65,9 @@ void HttpSession<Stream>::run() {
     if (self->state_.stopping.load()) return;
     self->state_.add(self->id_, self);
     if constexpr (is_tls<Stream>) {
-      beast::get_lowest_layer(self->stream_).expires_after(
-          std::min<std::chrono::steady_clock::duration>(self->state_.config.limits.idle_timeout, 30s));
+      beast::get_lowest_layer(self->stream_)
+          .expires_after(
+              std::min<std::chrono::steady_clock::duration>(self->state_.config.limits.idle_timeout, 30s));
       self->stream_.async_handshake(asio::ssl::stream_base::server,
                                     beast::bind_front_handler(&HttpSession::on_handshake, self));
     } else {
@@ -85,7 +89,8 @@ template <class Stream>
 void HttpSession<Stream>::read_request() {
   const Limits& limits = state_.config.limits;
   parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limits.max_header_bytes, UINT32_MAX)));
+  parser_->header_limit(
+      static_cast<std::uint32_t>(std::min<std::size_t>(limits.max_header_bytes, UINT32_MAX)));
   parser_->body_limit(limits.max_message_bytes);
   if (over_limit_) {
     beast::get_lowest_layer(stream_).expires_after(refused_read_timeout);
@@ -161,11 +166,11 @@ void HttpSession<Stream>::handle(HttpRequest request) {
       const auto& allowed = state_.config.allowed_origins;
       if (std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) {
         state_.counters.rejected_auth.fetch_add(1);
-        respond(error_response(RpcError{rpc_code::forbidden,
-                                        "forbidden: origin " + std::string(origin) +
-                                            " is not in [api] allowed_origins",
-                                        nullptr},
-                               server, version_, false, 403));
+        respond(error_response(
+            RpcError{rpc_code::forbidden,
+                     "forbidden: origin " + std::string(origin) + " is not in [api] allowed_origins",
+                     nullptr},
+            server, version_, false, 403));
         return;
       }
     }
@@ -190,8 +195,9 @@ void HttpSession<Stream>::handle(HttpRequest request) {
   state_.counters.requests.fetch_add(1);
   if (!bucket_.try_take(TokenBucket::Clock::now())) {
     state_.counters.rejected_limits.fetch_add(1);
-    respond(error_response(RpcError{rpc_code::rate_limited, "rate limited: too many requests per second", nullptr},
-                           server, version_, keep_alive_));
+    respond(error_response(
+        RpcError{rpc_code::rate_limited, "rate limited: too many requests per second", nullptr}, server,
+        version_, keep_alive_));
     return;
   }
 
@@ -199,9 +205,9 @@ void HttpSession<Stream>::handle(HttpRequest request) {
   const std::string_view path = path_of(routed_target);
   const http::verb verb = request.method();
   auto not_allowed = [&](const char* allow) {
-    HttpResponse res = error_response(
-        RpcError{rpc_code::method_not_found, "method not allowed", Json{{"allow", allow}}}, server, version_,
-        keep_alive_, 405);
+    HttpResponse res =
+        error_response(RpcError{rpc_code::method_not_found, "method not allowed", Json{{"allow", allow}}},
+                       server, version_, keep_alive_, 405);
     res.set(http::field::allow, allow);
     respond(std::move(res));
   };
@@ -219,9 +225,9 @@ void HttpSession<Stream>::handle(HttpRequest request) {
     return;
   }
   if (path == "/api/v1/ws") {
-    HttpResponse res = error_response(
-        RpcError{rpc_code::invalid_request, "a WebSocket endpoint: upgrade required", nullptr}, server, version_,
-        keep_alive_, 426);
+    HttpResponse res =
+        error_response(RpcError{rpc_code::invalid_request, "a WebSocket endpoint: upgrade required", nullptr},
+                       server, version_, keep_alive_, 426);
     res.set(http::field::upgrade, "websocket");
     respond(std::move(res));
     return;
@@ -255,11 +261,10 @@ template <class Stream>
 void HttpSession<Stream>::call_rpc(const HttpRequest& request, const Principal& principal) {
   Json message = Json::parse(request.body(), nullptr, false);
   if (message.is_discarded()) {
-    Json answer = Json::object();
-    answer["jsonrpc"] = "2.0";
-    answer["id"] = nullptr;
-    answer["error"] = RpcError{rpc_code::parse_error, "parse error: the body is not a JSON text", nullptr}.to_json();
-    respond(json_response(http::status::bad_request, answer, state_.config.server_name, version_, keep_alive_));
+    const Json answer = jsonrpc_error(
+        nullptr, RpcError{rpc_code::parse_error, "parse error: the body is not a JSON text", nullptr});
+    respond(
+        json_response(http::status::bad_request, answer, state_.config.server_name, version_, keep_alive_));
     return;
   }
   waiting_ = true;
@@ -286,18 +291,20 @@ void HttpSession<Stream>::call_rest(const HttpRequest& request, const Principal&
   if (!request.body().empty()) {
     body = Json::parse(request.body(), nullptr, false);
     if (body.is_discarded()) {
-      respond(error_response(
-          RpcError{rpc_code::parse_error, "parse error: the body is not a JSON text", nullptr}, server, version_,
-          keep_alive_));
+      respond(
+          error_response(RpcError{rpc_code::parse_error, "parse error: the body is not a JSON text", nullptr},
+                         server, version_, keep_alive_));
       return;
     }
   }
   const HttpVerb verb = request.method() == http::verb::get ? HttpVerb::get : HttpVerb::post;
   auto routed = state_.methods.route(verb, target, body);
   if (auto* error = std::get_if<RpcError>(&routed)) {
-    if (error->code == rpc_code::method_not_found && error->data.is_object() && error->data.contains("allow")) {
+    if (error->code == rpc_code::method_not_found && error->data.is_object() &&
+        error->data.contains("allow")) {
       HttpResponse res = error_response(*error, server, version_, keep_alive_, 405);
-      if (error->data["allow"].is_string()) res.set(http::field::allow, error->data["allow"].template get<std::string>());
+      if (error->data["allow"].is_string())
+        res.set(http::field::allow, error->data["allow"].template get<std::string>());
       respond(std::move(res));
     } else {
       respond(error_response(*error, server, version_, keep_alive_));
@@ -306,18 +313,19 @@ void HttpSession<Stream>::call_rest(const HttpRequest& request, const Principal&
   }
   RoutedCall& call = std::get<RoutedCall>(routed);
   waiting_ = true;
-  state_.endpoint.call(make_session(principal), *call.method, std::move(call.params),
-                       completion<HttpSession, MethodResult>(
-                           state_.gate, this->weak_from_this(), [](HttpSession& s, MethodResult result) {
-                             if (s.finished_) return;
-                             s.waiting_ = false;
-                             const std::string& srv = s.state_.config.server_name;
-                             if (auto* value = std::get_if<Json>(&result)) {
-                               s.respond(json_response(http::status::ok, *value, srv, s.version_, s.keep_alive_));
-                             } else {
-                               s.respond(error_response(std::get<RpcError>(result), srv, s.version_, s.keep_alive_));
-                             }
-                           }));
+  state_.endpoint.call(
+      make_session(principal), *call.method, std::move(call.params),
+      completion<HttpSession, MethodResult>(
+          state_.gate, this->weak_from_this(), [](HttpSession& s, MethodResult result) {
+            if (s.finished_) return;
+            s.waiting_ = false;
+            const std::string& srv = s.state_.config.server_name;
+            if (auto* value = std::get_if<Json>(&result)) {
+              s.respond(json_response(http::status::ok, *value, srv, s.version_, s.keep_alive_));
+            } else {
+              s.respond(error_response(std::get<RpcError>(result), srv, s.version_, s.keep_alive_));
+            }
+          }));
 }
 
 template <class Stream>
@@ -325,8 +333,9 @@ void HttpSession<Stream>::respond(HttpResponse response, bool linger) {
   response_ = std::make_shared<HttpResponse>(std::move(response));
   const bool close = !response_->keep_alive();
   beast::get_lowest_layer(stream_).expires_after(state_.config.limits.idle_timeout);
-  http::async_write(stream_, *response_,
-                    beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(), close, linger));
+  http::async_write(
+      stream_, *response_,
+      beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(), close, linger));
 }
 
 template <class Stream>

@@ -11,7 +11,9 @@ namespace aiopid::api::detail {
 Listener::Listener(ServerState& state, tcp::acceptor acceptor)
     : state_(state), acceptor_(std::move(acceptor)), retry_timer_(acceptor_.get_executor()) {}
 
-void Listener::run() { accept(); }
+void Listener::run() {
+  accept();
+}
 
 void Listener::close() {
   boost::system::error_code ignored;

@@ -9,7 +9,7 @@ void OutboundQueue::push_answer(std::string text) {
   ++answers_;
 }
 
-std::size_t OutboundQueue::push_notification(std::shared_ptr<const Notification> note,
+std::size_t OutboundQueue::push_notification(std::shared_ptr<const NotificationText> note,
                                              Clock::time_point now) {
   std::size_t dropped = 0;
   if (notifications_ >= max_notifications_) {

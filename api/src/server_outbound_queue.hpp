@@ -1,8 +1,8 @@
 // A connection's outbound messages in the order they go out: answers to requests (never dropped; bounded by
 // the in-flight limit) and notifications (at most `max_notifications` queued; beyond that the oldest queued
 // notifications are dropped and counted, and the client is told how many before its next notification). It
-// also tracks whether the client stalls: the queue full and nothing accepted since. No I/O here: the WebSocket
-// session feeds it and writes what pop() gives, one message at a time.
+// also tracks whether the client stalls: the queue full and nothing accepted since. No I/O here: the
+// WebSocket session feeds it and writes what pop() gives, one message at a time.
 #pragma once
 
 #include <chrono>
@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-#include "aiopid/api/notification.hpp"
+#include "aiopid/api/notification_text.hpp"
 
 namespace aiopid::api::detail {
 
@@ -21,9 +21,9 @@ namespace aiopid::api::detail {
 struct OutboundMessage {
   enum class Kind { answer, notification, dropped };
   Kind kind = Kind::answer;
-  std::string text;                               ///< answer: the serialised answer
-  std::shared_ptr<const Notification> note;       ///< notification: serialised when written (seq is per connection)
-  std::uint64_t dropped = 0;                      ///< dropped: how many notifications were dropped
+  std::string text;                              ///< answer: the serialised answer
+  std::shared_ptr<const NotificationText> note;  ///< notification: completed with its seq when written
+  std::uint64_t dropped = 0;                     ///< dropped: how many notifications were dropped
 };
 
 class OutboundQueue {
@@ -35,8 +35,9 @@ class OutboundQueue {
   void push_answer(std::string text);
   /// Queues a notification; returns how many older ones were dropped to make room (0 or 1). A drop marks the
   /// queue full at `now` (the start of a stall) unless it already was.
-  std::size_t push_notification(std::shared_ptr<const Notification> note, Clock::time_point now);
-  /// The next message to write, or nullopt. A pending drop report goes out right before the next notification.
+  std::size_t push_notification(std::shared_ptr<const NotificationText> note, Clock::time_point now);
+  /// The next message to write, or nullopt. A pending drop report goes out right before the next
+  /// notification.
   std::optional<OutboundMessage> pop();
   /// The client accepted a message: it is not stalled.
   void on_progress() noexcept { full_since_.reset(); }

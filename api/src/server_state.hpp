@@ -22,6 +22,7 @@
 #include "aiopid/api/endpoint.hpp"
 #include "aiopid/api/method_registry.hpp"
 #include "aiopid/api/notification.hpp"
+#include "aiopid/api/notification_text.hpp"
 #include "aiopid/api/server.hpp"
 #include "aiopid/api/server_config.hpp"
 
@@ -60,8 +61,8 @@ class Connection {
   virtual void close_for_stop() = 0;
   /// The session whose subscriptions decide which notifications it gets (nullptr: none, e.g. HTTP).
   [[nodiscard]] virtual const Session* subscriber() const noexcept { return nullptr; }
-  /// From the API thread (not the connection's strand): queue a notification.
-  virtual void notify(std::shared_ptr<const Notification> /*n*/) {}
+  /// From the API thread (not the connection's strand): queue a notification (serialised once for all).
+  virtual void notify(std::shared_ptr<const NotificationText> /*text*/) {}
 };
 
 struct Counters {
@@ -102,11 +103,11 @@ class ServerState {
   const ServerConfig config;
   const MethodRegistry& methods;
   Endpoint& endpoint;
-  std::unique_ptr<asio::io_context> ioc;      ///< from start() to the end of stop()
-  std::unique_ptr<asio::ssl::context> tls;    ///< set when TLS is configured
+  std::unique_ptr<asio::io_context> ioc;    ///< from start() to the end of stop()
+  std::unique_ptr<asio::ssl::context> tls;  ///< set when TLS is configured
   Counters counters;
   const std::shared_ptr<Gate> gate;
-  std::atomic<bool> stopping{false};          ///< stop() began: no new connections
+  std::atomic<bool> stopping{false};  ///< stop() began: no new connections
 
   [[nodiscard]] std::uint64_t next_id() noexcept { return next_id_.fetch_add(1) + 1; }
 
@@ -127,7 +128,8 @@ class ServerState {
   template <class F>
   void for_each(F&& f) {
     std::lock_guard lock(mutex_);
-    for (auto& [id, c] : connections_) f(*c);
+    for (auto& [id, c] : connections_)
+      f(*c);
   }
   [[nodiscard]] std::size_t connection_count() {
     std::lock_guard lock(mutex_);

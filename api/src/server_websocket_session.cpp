@@ -4,7 +4,7 @@
 
 #include <boost/beast/websocket/ssl.hpp>
 
-#include "server_notification_text.hpp"
+#include "aiopid/api/jsonrpc.hpp"
 
 namespace aiopid::api::detail {
 
@@ -17,11 +17,7 @@ using namespace std::chrono_literals;
 constexpr auto close_grace = 1s;
 
 std::string error_answer(const Json& id, const RpcError& error) {
-  Json answer = Json::object();
-  answer["jsonrpc"] = "2.0";
-  answer["id"] = id;
-  answer["error"] = error.to_json();
-  return dump(answer);
+  return dump(jsonrpc_error(id, error));
 }
 
 }  // namespace
@@ -148,10 +144,8 @@ void WebSocketSession<Stream>::handle_message(std::string_view text) {
 template <class Stream>
 void WebSocketSession<Stream>::reject(const Json& message, RpcError error) {
   state_.counters.rejected_limits.fetch_add(1);
-  // A notification (an object without id) is never answered, not even with an error.
-  if (message.is_object() && !message.contains("id")) return;
-  const Json id = message.is_object() ? message["id"] : Json(nullptr);
-  push_answer(error_answer(id, error));
+  // Every request of the message gets the error (a batch: an array); notifications get nothing.
+  if (std::optional<Json> answer = refuse(message, error)) push_answer(dump(*answer));
 }
 
 template <class Stream>
@@ -161,15 +155,16 @@ void WebSocketSession<Stream>::on_answer(std::optional<Json> answer) {
 }
 
 template <class Stream>
-void WebSocketSession<Stream>::notify(std::shared_ptr<const Notification> n) {
-  asio::post(ws_.get_executor(),
-             [self = this->shared_from_this(), n = std::move(n)]() mutable { self->deliver(std::move(n)); });
+void WebSocketSession<Stream>::notify(std::shared_ptr<const NotificationText> text) {
+  asio::post(ws_.get_executor(), [self = this->shared_from_this(), text = std::move(text)]() mutable {
+    self->deliver(std::move(text));
+  });
 }
 
 template <class Stream>
-void WebSocketSession<Stream>::deliver(std::shared_ptr<const Notification> n) {
+void WebSocketSession<Stream>::deliver(std::shared_ptr<const NotificationText> text) {
   if (closing_) return;
-  const std::size_t dropped = queue_.push_notification(std::move(n), OutboundQueue::Clock::now());
+  const std::size_t dropped = queue_.push_notification(std::move(text), OutboundQueue::Clock::now());
   if (dropped > 0) {
     state_.counters.notifications_dropped.fetch_add(dropped);
     arm_stall_timer();
@@ -194,7 +189,7 @@ void WebSocketSession<Stream>::pump() {
       writing_text_ = std::move(next->text);
       break;
     case OutboundMessage::Kind::notification:
-      writing_text_ = notification_text(*next->note, ++seq_);
+      writing_text_ = next->note->with_seq(++seq_);
       counted = true;
       break;
     case OutboundMessage::Kind::dropped:

@@ -24,9 +24,11 @@ namespace aiopid::api::detail {
 namespace websocket = boost::beast::websocket;
 
 template <class Stream>
-class WebSocketSession final : public Connection, public std::enable_shared_from_this<WebSocketSession<Stream>> {
+class WebSocketSession final : public Connection,
+                               public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(ServerState& state, Stream&& stream, ConnectionSlot slot, std::shared_ptr<Session> session);
+  WebSocketSession(ServerState& state, Stream&& stream, ConnectionSlot slot,
+                   std::shared_ptr<Session> session);
   ~WebSocketSession() override;
 
   /// Completes the upgrade of `request` and starts reading.
@@ -34,7 +36,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
 
   void close_for_stop() override;
   [[nodiscard]] const Session* subscriber() const noexcept override { return session_.get(); }
-  void notify(std::shared_ptr<const Notification> n) override;
+  void notify(std::shared_ptr<const NotificationText> text) override;
 
   [[nodiscard]] auto executor() { return ws_.get_executor(); }
 
@@ -45,7 +47,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   void handle_message(std::string_view text);
   void reject(const Json& message, RpcError error);
   void on_answer(std::optional<Json> answer);
-  void deliver(std::shared_ptr<const Notification> n);
+  void deliver(std::shared_ptr<const NotificationText> text);
   void push_answer(std::string text);
   void pump();
   void on_write(bool counted_notification, beast::error_code ec, std::size_t bytes);
