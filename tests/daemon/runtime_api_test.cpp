@@ -158,6 +158,10 @@ struct BusyOutputBoard final : aiopid::runtime::Board {
                                                       const aiopid::config::DeviceConfig& d) override {
     return sim->open_uart(l, d);
   }
+  aiopid::runtime::Opened<aiopi::hal::I2cBus> open_i2c(aiopi::Loop& l,
+                                                       const aiopid::config::DeviceConfig& d) override {
+    return sim->open_i2c(l, d);
+  }
   void list_hardware(std::FILE*) override {}
 };
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "aiopi/linux/i2c_bus.hpp"
 #include "aiopi/linux/i2c_lookup.hpp"
 #include "aiopi/linux/iio_adc.hpp"
 #include "aiopi/linux/sysfs_pwm.hpp"
@@ -75,7 +76,26 @@ class LinuxBoard final : public Board {
     const auto channel = static_cast<unsigned>(device.params.get_int("channel", 0));
     auto pwm = aiopi::os_linux::SysfsPwm::open(chip ? *chip : "pwmchip0", channel);
     if (!pwm) return {nullptr, pwm.error().message};
+    // The polarity can only change while the channel is disabled (a running channel left by a previous
+    // user is stopped first: the runtime enables it again after setting period and duty).
+    const std::string* polarity = device.params.get_string("polarity");
+    const bool inversed = polarity != nullptr && *polarity == "inversed";
+    if (pwm->inversed() != inversed) {
+      if (pwm->enabled()) {
+        if (auto r = pwm->enable(false); !r)
+          return {nullptr, std::string("cannot disable it to set its polarity: ") + r.error().what};
+      }
+      if (auto r = pwm->set_inversed(inversed); !r)
+        return {nullptr, std::string("cannot set polarity ") + (inversed ? "inversed" : "normal") + ": " +
+                             r.error().what};
+    }
     return {pwm.take(), {}};
+  }
+
+  Opened<aiopi::hal::I2cBus> open_i2c(aiopi::Loop& loop, const config::DeviceConfig& device) override {
+    auto bus = aiopi::os_linux::LinuxI2cBus::open(loop, i2c_bus_text(device));
+    if (!bus) return {nullptr, bus.error().message};
+    return {bus.take(), {}};
   }
 
   Opened<aiopi::hal::Uart> open_uart(aiopi::Loop& loop, const config::DeviceConfig& device) override {

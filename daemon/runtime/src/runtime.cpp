@@ -43,7 +43,7 @@ std::string_view type_name(const config::DeviceConfig& d) {
 /// The device types the boards open so far.
 bool wired(std::string_view type) {
   return type == "digital_in" || type == "digital_out" || type == "adc" || type == "pwm" ||
-         type == "uart_line_reader";
+         type == "uart_line_reader" || type == "i2c_register_device";
 }
 
 aiopi::Task<bool> wait_set(aiopi::Event& event) {
@@ -249,6 +249,7 @@ void Runtime::start_device(const config::DeviceConfig& d) {
   auto owned = std::make_unique<LiveDevice>();
   LiveDevice& live = *owned;
   live.config = d;
+  live.serial = ++device_serial_;
   registry_.devices.emplace(d.name, std::move(owned));
   const std::string_view type = type_name(d);
   if (wired(type)) try_open(live);
@@ -266,6 +267,11 @@ bool Runtime::try_open(LiveDevice& d) {
     auto opened = board_.open_adc(loop_, d.config);
     d.adc = std::move(opened.device);
     d.open_error = std::move(opened.error);
+  } else if (type == "i2c_register_device") {
+    auto opened = board_.open_i2c(loop_, d.config);
+    d.i2c = std::move(opened.device);
+    d.open_error = std::move(opened.error);
+    if (d.i2c) d.registers = registers_of(d.config.params);
   } else if (type == "uart_line_reader") {
     auto opened = board_.open_uart(loop_, d.config);
     d.uart = std::move(opened.device);
@@ -346,6 +352,10 @@ aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
     co_await read_lines(d);
     co_return;
   }
+  if (d.i2c) {
+    co_await poll_registers(d);
+    co_return;
+  }
   if (!d.input) co_return;
 
   if (const Node* every = d.config.params.find("sim_press_every"); every && board_.name() == "sim") {
@@ -417,8 +427,113 @@ const char* Runtime::take_adc_reading(LiveDevice& d) {
   d.value = scale ? *raw * *scale : static_cast<double>(*raw);
   spdlog::trace("device {}: {}", d.config.name, d.value);
   if (options_.observer) options_.observer->on_adc_reading(d.config.name, d.value);
-  check_thresholds(d);
+  check_thresholds(d, nullptr, d.value);
   return nullptr;
+}
+
+aiopi::Task<> Runtime::poll_registers(LiveDevice& d) {
+  aiopi::Duration every = 1s;
+  if (const std::string* poll = d.config.params.get_string("poll"))
+    if (auto parsed = config::parse_duration(*poll)) every = *parsed;
+  const auto address = static_cast<std::uint16_t>(d.config.params.get_int("address", 0));
+  std::string failing;  // the failure reported, once until the reads work again
+  for (;;) {
+    std::string error;
+    for (LiveRegister& reg : d.registers) {
+      auto raw = co_await read_register(*d.i2c, address, reg);
+      if (!raw) {
+        error = "register '" + reg.name + "': " + raw.error().what;
+        break;
+      }
+      register_value(d, reg, *raw, false);
+    }
+    if (!error.empty() && error != failing)
+      spdlog::warn("device {}: read failed: {} (retrying every poll)", d.config.name, error);
+    else if (error.empty() && !failing.empty())
+      spdlog::info("device {}: reads again", d.config.name);
+    failing = std::move(error);
+    co_await aiopi::sleep(every);
+  }
+}
+
+void Runtime::register_value(LiveDevice& d, LiveRegister& reg, std::int64_t raw, bool written) {
+  reg.valid = true;
+  reg.raw = raw;
+  reg.value = static_cast<double>(raw) * reg.scale;
+  spdlog::trace("device {}: {} {} {} ({})", d.config.name, written ? "wrote" : "read", reg.name, raw,
+                reg.value);
+  if (options_.observer) options_.observer->on_register(d.config.name, reg.name, raw, reg.value, written);
+  if (!written) check_thresholds(d, &reg.name, reg.value);
+}
+
+OpResult Runtime::check_register_write(LiveDevice& d, const RegisterWrite& w, LiveRegister** out) {
+  const std::string_view type = type_name(d.config);
+  if (type != "i2c_register_device")
+    return fail(OpErrc::bad_value,
+                "device " + quoted(d.config.name) + " is a " + std::string(type) + ": it has no registers");
+  const std::vector<LiveRegister> declared =
+      d.registers.empty() ? registers_of(d.config.params) : d.registers;
+  auto it = std::find_if(d.registers.begin(), d.registers.end(),
+                         [&](const LiveRegister& r) { return r.name == w.register_name; });
+  auto known = std::find_if(declared.begin(), declared.end(),
+                            [&](const LiveRegister& r) { return r.name == w.register_name; });
+  if (known == declared.end())
+    return fail(OpErrc::bad_value,
+                "device " + quoted(d.config.name) + " has no register " + quoted(w.register_name));
+  if (!known->writable)
+    return fail(OpErrc::conflict, "register " + quoted(w.register_name) + " of device " +
+                                      quoted(d.config.name) + " is not writable");
+  if (w.value < known->min_raw() || w.value > known->max_raw())
+    return fail(OpErrc::bad_value, std::to_string(w.value) + " does not fit register " +
+                                       quoted(w.register_name) + " (" + std::to_string(known->min_raw()) +
+                                       " to " + std::to_string(known->max_raw()) + ")");
+  if (!d.i2c || it == d.registers.end()) return not_open(d);
+  *out = &*it;
+  return {};
+}
+
+aiopi::Task<OpResult> Runtime::write_register(std::string device, RegisterWrite write) {
+  auto found = registry_.devices.find(device);
+  if (found == registry_.devices.end())
+    co_return fail(OpErrc::not_found, "no device named " + quoted(device));
+  LiveDevice* d = found->second.get();
+  LiveRegister* reg = nullptr;
+  if (OpResult ok = check_register_write(*d, write, &reg); !ok) co_return ok;
+  const std::uint64_t serial = d->serial;
+  const auto address = static_cast<std::uint16_t>(d->config.params.get_int("address", 0));
+  const LiveRegister layout = *reg;  // a copy: the device may go away while the bus works
+  auto written = co_await runtime::write_register(*d->i2c, address, layout, write.value);
+  found = registry_.devices.find(device);
+  if (found == registry_.devices.end() || found->second->serial != serial)
+    co_return fail(OpErrc::unavailable, "device " + quoted(device) + " was closed during the write");
+  d = found->second.get();
+  if (!written)
+    co_return fail(OpErrc::unavailable, "device " + quoted(device) + ": register " +
+                                            quoted(write.register_name) + ": " + written.error().what);
+  for (LiveRegister& r : d->registers)
+    if (r.name == write.register_name) register_value(*d, r, write.value, true);
+  co_return OpResult{};
+}
+
+aiopi::Task<> Runtime::set_register_action(const config::Action& a, const std::string& owner) {
+  // Named locals, not a braced RegisterWrite{...} temporary in the co_await expression: with the temporary,
+  // the GCC 12 build freed its string twice (a crash in daemon_runtime_tests' I2C test).
+  std::string device = a.target;
+  RegisterWrite write;
+  write.register_name = a.register_name;
+  write.value = std::get<std::int64_t>(a.value);
+  const OpResult r = co_await write_register(std::move(device), std::move(write));
+  if (!r) spdlog::error("{}: set {}: {}", owner, a.target, r.message);
+}
+
+aiopi::Task<> Runtime::write_pending(LiveDevice& d) {
+  const std::string name = d.config.name;
+  while (!d.pending_writes.empty()) {
+    RegisterWrite w = std::move(d.pending_writes.front());
+    d.pending_writes.pop_front();
+    const OpResult r = co_await write_register(name, w);
+    if (!r) spdlog::error("{}", r.message);
+  }
 }
 
 aiopi::Task<> Runtime::read_lines(LiveDevice& d) {
@@ -458,23 +573,28 @@ aiopi::Task<> Runtime::read_lines(LiveDevice& d) {
   }
 }
 
-void Runtime::check_thresholds(LiveDevice& d) {
+void Runtime::check_thresholds(LiveDevice& d, const std::string* register_name, double value) {
   // Edge-triggered with hysteresis: `above` is raised when the value goes over the threshold, then not again
   // until it has come back below threshold - hysteresis (`below` mirrors it). The first reading only arms.
+  // A register device's conditions name their register: only those of `register_name` are checked.
   for (auto& [event_name, event] : registry_.events) {
     const auto& source = event->config.source;
     if (!source || source->device != d.config.name) continue;
     const bool above = source->condition == "above";
     if (!above && source->condition != "below") continue;
+    if (register_name) {
+      const std::string* wanted = source->params.get_string("register");
+      if (wanted == nullptr || *wanted != *register_name) continue;
+    }
     const double threshold = source->params.get_number(source->condition, 0.0);
     const double hysteresis = source->params.get_number("hysteresis", 0.0);
-    const bool beyond = above ? d.value > threshold : d.value < threshold;
-    const bool back = above ? d.value < threshold - hysteresis : d.value > threshold + hysteresis;
+    const bool beyond = above ? value > threshold : value < threshold;
+    const bool back = above ? value < threshold - hysteresis : value > threshold + hysteresis;
     auto [it, first] = d.armed.try_emplace(event_name, !beyond);
     if (first) continue;
     if (it->second && beyond) {
       it->second = false;
-      spdlog::debug("device {}: {} {} ({})", d.config.name, source->condition, threshold, d.value);
+      spdlog::debug("device {}: {} {} ({})", d.config.name, source->condition, threshold, value);
       set_event(event_name);
     } else if (!it->second && back) {
       it->second = true;
@@ -494,7 +614,7 @@ aiopi::Task<> Runtime::press_periodically(LiveDevice& d, aiopi::Duration every) 
 }
 
 aiopi::Task<> Runtime::stop_device(LiveDevice& d, bool to_safe_state) {
-  for (aiopi::TaskHandle<>* h : {&d.stimulus, &d.keeper}) {
+  for (aiopi::TaskHandle<>* h : {&d.writer, &d.stimulus, &d.keeper}) {
     if (*h && !h->done()) {
       h->cancel();
       co_await h->wait_outcome();
@@ -687,8 +807,8 @@ aiopi::Task<> Runtime::run_action(const config::Action& a, const std::string& ow
         write_duty(*d, std::get<double>(a.value));
       } else if (d && type_name(d->config) == "pwm" && std::holds_alternative<std::int64_t>(a.value)) {
         write_duty(*d, static_cast<double>(std::get<std::int64_t>(a.value)));
-      } else {
-        spdlog::warn("{}: set {}: register writes are not wired yet", owner, a.target);
+      } else if (d && !a.register_name.empty() && std::holds_alternative<std::int64_t>(a.value)) {
+        co_await set_register_action(a, owner);
       }
       break;
     case Verb::toggle:
@@ -955,8 +1075,18 @@ OpResult Runtime::set_device(std::string_view name, const SetValue& value) {
     if (!d.pwm) return not_open(d);
     return write_duty(d, duty);
   }
-  if (type == "i2c_register_device")
-    return fail(OpErrc::conflict, "device " + quoted(name) + ": register writes are not wired yet");
+  if (type == "i2c_register_device") {
+    if (!std::holds_alternative<RegisterWrite>(value))
+      return fail(OpErrc::bad_value,
+                  "device " + quoted(name) + " is an i2c_register_device: its value is a register write");
+    LiveRegister* reg = nullptr;
+    if (OpResult ok = check_register_write(d, std::get<RegisterWrite>(value), &reg); !ok) return ok;
+    // The bus is asynchronous: the write is queued (in order) and its outcome reaches the observer
+    // (on_register, written) or the log. write_register() is the form that waits for it.
+    d.pending_writes.push_back(std::get<RegisterWrite>(value));
+    if (!d.writer || d.writer.done()) d.writer = loop_.create_task(write_pending(d), d.config.name.c_str());
+    return {};
+  }
   return fail(OpErrc::conflict, "device " + quoted(name) + " is an input (" + std::string(type) + ")");
 }
 
@@ -989,6 +1119,29 @@ aiopi::Task<ReadResult> Runtime::read_device(std::string name) {
       out.reading = d.value;
   } else if (d.uart) {
     out.reading = d.last_line;
+  } else if (d.i2c) {
+    // Fresh reads of every register; the device is looked up again after each (a reload may close it).
+    const std::uint64_t serial = d.serial;
+    const auto address = static_cast<std::uint16_t>(d.config.params.get_int("address", 0));
+    const std::vector<LiveRegister> layout = d.registers;
+    std::vector<RegisterReading> readings;
+    for (const LiveRegister& reg : layout) {
+      auto raw = co_await runtime::read_register(*registry_.devices.find(name)->second->i2c, address, reg);
+      auto again = registry_.devices.find(name);
+      if (again == registry_.devices.end() || again->second->serial != serial || !again->second->i2c) {
+        out.status = fail(OpErrc::unavailable, "device " + quoted(name) + " was closed during the read");
+        co_return out;
+      }
+      if (!raw) {
+        out.status = fail(OpErrc::unavailable, "device " + quoted(name) + ": register " + quoted(reg.name) +
+                                                   ": " + raw.error().what);
+        co_return out;
+      }
+      for (LiveRegister& live : again->second->registers)
+        if (live.name == reg.name) register_value(*again->second, live, *raw, false);
+      readings.push_back(RegisterReading{reg.name, *raw, static_cast<double>(*raw) * reg.scale});
+    }
+    out.reading = std::move(readings);
   }
   co_return out;
 }

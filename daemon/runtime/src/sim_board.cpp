@@ -7,63 +7,76 @@
 #include "aiopi/sim/sim_uart.hpp"
 
 namespace aiopid::runtime {
-namespace {
 
-class SimBoard final : public Board {
- public:
-  std::string_view name() const noexcept override { return "sim"; }
+Opened<aiopi::hal::DigitalInput> SimBoard::open_input(aiopi::Loop& loop, const config::DeviceConfig& device) {
+  return {std::make_unique<aiopi::sim::SimDigitalInput>(loop, input_config(device)), {}};
+}
 
-  Opened<aiopi::hal::DigitalInput> open_input(aiopi::Loop& loop,
-                                              const config::DeviceConfig& device) override {
-    return {std::make_unique<aiopi::sim::SimDigitalInput>(loop, input_config(device)), {}};
-  }
+Opened<aiopi::hal::DigitalOutput> SimBoard::open_output(aiopi::Loop& loop, const config::DeviceConfig& device,
+                                                        bool initial) {
+  return {std::make_unique<aiopi::sim::SimDigitalOutput>(loop, output_config(device, initial)), {}};
+}
 
-  Opened<aiopi::hal::DigitalOutput> open_output(aiopi::Loop& loop, const config::DeviceConfig& device,
-                                                bool initial) override {
-    return {std::make_unique<aiopi::sim::SimDigitalOutput>(loop, output_config(device, initial)), {}};
-  }
+Opened<aiopi::hal::AdcChannel> SimBoard::open_adc(aiopi::Loop& loop, const config::DeviceConfig& device) {
+  (void)device;
+  // A triangle wave from 0 to full scale and back every 20 s (0 to 3.3 V), so that thresholds are crossed.
+  auto triangle = [](std::int64_t t_us) -> std::uint16_t {
+    const double phase = static_cast<double>(t_us % 20'000'000) / 10'000'000.0;  // 0..2
+    const double level = phase < 1.0 ? phase : 2.0 - phase;
+    return static_cast<std::uint16_t>(std::lround(level * 65535.0));
+  };
+  return {std::make_unique<aiopi::sim::SimAdc>(loop, triangle, 3.3f / 65535.0f), {}};
+}
 
-  Opened<aiopi::hal::AdcChannel> open_adc(aiopi::Loop& loop, const config::DeviceConfig& device) override {
-    (void)device;
-    // A triangle wave from 0 to full scale and back every 20 s (0 to 3.3 V), so that thresholds are crossed.
-    auto triangle = [](std::int64_t t_us) -> std::uint16_t {
-      const double phase = static_cast<double>(t_us % 20'000'000) / 10'000'000.0;  // 0..2
-      const double level = phase < 1.0 ? phase : 2.0 - phase;
-      return static_cast<std::uint16_t>(std::lround(level * 65535.0));
-    };
-    return {std::make_unique<aiopi::sim::SimAdc>(loop, triangle, 3.3f / 65535.0f), {}};
-  }
+Opened<aiopi::hal::PwmOutput> SimBoard::open_pwm(aiopi::Loop& loop, const config::DeviceConfig& device) {
+  const std::string* polarity = device.params.get_string("polarity");
+  return {std::make_unique<SimBoardPwm>(loop, polarity != nullptr && *polarity == "inversed"), {}};
+}
 
-  Opened<aiopi::hal::PwmOutput> open_pwm(aiopi::Loop& loop, const config::DeviceConfig& device) override {
-    (void)device;
-    return {std::make_unique<aiopi::sim::SimPwm>(loop), {}};
-  }
+Opened<aiopi::hal::Uart> SimBoard::open_uart(aiopi::Loop& loop, const config::DeviceConfig& device) {
+  return {std::make_unique<aiopi::sim::SimUart>(loop, uart_config(device)), {}};
+}
 
-  Opened<aiopi::hal::Uart> open_uart(aiopi::Loop& loop, const config::DeviceConfig& device) override {
-    return {std::make_unique<aiopi::sim::SimUart>(loop, uart_config(device)), {}};
-  }
+Opened<aiopi::hal::I2cBus> SimBoard::open_i2c(aiopi::Loop& loop, const config::DeviceConfig& device) {
+  const auto address = static_cast<std::uint16_t>(device.params.get_int("address", 0));
+  auto bus = std::make_unique<aiopi::sim::SimI2cBus>(loop);
+  bus->attach(address, i2c_device(i2c_bus_text(device), address));
+  return {std::move(bus), {}};
+}
 
-  bool drive_simulated(aiopi::hal::DigitalInput& input, bool electrical_level) override {
-    static_cast<aiopi::sim::SimDigitalInput&>(input).drive(electrical_level);
-    return true;
-  }
+aiopi::sim::SimRegisterDevice& SimBoard::i2c_device(std::string_view bus, std::uint16_t address) {
+  const std::string key = std::string(bus) + "|" + std::to_string(address);
+  auto it = i2c_devices_.find(key);
+  if (it == i2c_devices_.end())
+    it = i2c_devices_.emplace(key, std::make_unique<aiopi::sim::SimRegisterDevice>()).first;
+  return *it->second;
+}
 
-  void list_hardware(std::FILE* out) override {
-    std::fputs(
-        "board sim: the simulated board (platform/sim), running in real time on the Linux loop\n"
-        "  gpio:   chip \"sim\", any line number: digital_in (sim_press_every presses it), digital_out\n"
-        "  adc:    device \"sim\", any channel: a triangle wave 0 V .. 3.3 V .. 0 V every 20 s\n"
-        "  pwm:    chip \"sim\", any channel\n"
-        "  uart:   any port: a simulated UART (uart_line_reader) that receives nothing\n"
-        "  others: i2c_register_device is validated but not wired yet\n",
-        out);
-  }
-};
+bool SimBoard::drive_simulated(aiopi::hal::DigitalInput& input, bool electrical_level) {
+  static_cast<aiopi::sim::SimDigitalInput&>(input).drive(electrical_level);
+  return true;
+}
 
-}  // namespace
+void SimBoard::list_hardware(std::FILE* out) {
+  std::fputs(
+      "board sim: the simulated board (platform/sim), running in real time on the Linux loop\n"
+      "  gpio:   chip \"sim\", any line number: digital_in (sim_press_every presses it), digital_out\n"
+      "  adc:    device \"sim\", any channel: a triangle wave 0 V .. 3.3 V .. 0 V every 20 s\n"
+      "  pwm:    chip \"sim\", any channel (polarity recorded)\n"
+      "  uart:   any port: a simulated UART (uart_line_reader) that receives nothing\n"
+      "  i2c:    any bus, any address: a simulated register device (i2c_register_device; 256 byte\n"
+      "          registers, all 0 until written; they keep their values across reloads)\n",
+      out);
+}
 
 std::unique_ptr<Board> make_sim_board() {
   return std::make_unique<SimBoard>();
+}
+
+std::string i2c_bus_text(const config::DeviceConfig& device) {
+  const config::Node* bus = device.params.find("bus");
+  if (bus == nullptr) return {};
+  return bus->is(config::Node::Kind::integer) ? std::to_string(bus->as_int()) : bus->as_string();
 }
 
 aiopi::hal::InputConfig input_config(const config::DeviceConfig& device) {

@@ -11,6 +11,7 @@
 
 #include "aiopi/hal/adc.hpp"
 #include "aiopi/hal/digital.hpp"
+#include "aiopi/hal/i2c.hpp"
 #include "aiopi/hal/pwm.hpp"
 #include "aiopi/hal/uart.hpp"
 #include "aiopi/loop.hpp"
@@ -39,8 +40,12 @@ class Board {
                                                         bool initial) = 0;
   /// An `adc` channel.
   virtual Opened<aiopi::hal::AdcChannel> open_adc(aiopi::Loop& loop, const config::DeviceConfig& device) = 0;
-  /// A `pwm` channel (not yet configured: the runtime sets period, duty and enables it).
+  /// A `pwm` channel with its `polarity` applied, not yet running (the runtime sets period and duty, then
+  /// enables it).
   virtual Opened<aiopi::hal::PwmOutput> open_pwm(aiopi::Loop& loop, const config::DeviceConfig& device) = 0;
+  /// The I2C bus of an `i2c_register_device` (`bus`); the device at `address` is reached through it (on
+  /// `sim`: a simulated bus with a register device at that address).
+  virtual Opened<aiopi::hal::I2cBus> open_i2c(aiopi::Loop& loop, const config::DeviceConfig& device) = 0;
   /// A `uart_line_reader`'s serial port (on `sim`: a simulated UART that receives nothing unless fed).
   virtual Opened<aiopi::hal::Uart> open_uart(aiopi::Loop& loop, const config::DeviceConfig& device) = 0;
   /// Drives a simulated input (`sim` only; false elsewhere): the stimulus of `sim_press_every`.
@@ -57,5 +62,7 @@ class Board {
 aiopi::hal::InputConfig input_config(const config::DeviceConfig& device);
 aiopi::hal::OutputConfig output_config(const config::DeviceConfig& device, bool initial);
 aiopi::hal::UartConfig uart_config(const config::DeviceConfig& device);
+/// An i2c_register_device's `bus` as text: "1" (a number) or the adapter's name.
+std::string i2c_bus_text(const config::DeviceConfig& device);
 
 }  // namespace aiopid::runtime

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,10 +14,13 @@
 #include "aiopi/event.hpp"
 #include "aiopi/hal/adc.hpp"
 #include "aiopi/hal/digital.hpp"
+#include "aiopi/hal/i2c.hpp"
 #include "aiopi/hal/pwm.hpp"
 #include "aiopi/hal/uart.hpp"
 #include "aiopi/task_handle.hpp"
 #include "aiopid/config/config.hpp"
+#include "aiopid/runtime/i2c_registers.hpp"
+#include "aiopid/runtime/operations.hpp"
 #include "aiopid/runtime/zone.hpp"
 
 namespace aiopid::runtime {
@@ -28,6 +32,12 @@ struct LiveDevice {
   std::unique_ptr<aiopi::hal::AdcChannel> adc;
   std::unique_ptr<aiopi::hal::PwmOutput> pwm;
   std::unique_ptr<aiopi::hal::Uart> uart;
+  std::unique_ptr<aiopi::hal::I2cBus> i2c;   ///< an i2c_register_device's bus
+  std::vector<LiveRegister> registers;       ///< its registers (name order) with their latest values
+  std::deque<RegisterWrite> pending_writes;  ///< set_device's register writes, done in order by `writer`
+  aiopi::TaskHandle<> writer;
+  std::uint64_t serial =
+      0;  ///< unique per live device: a coroutine that waited on the bus checks it is the same
   std::string last_line;  ///< a line reader's latest line (without its line ending)
   bool level = false;     ///< an output's logical level, as last set
   double value = 0.0;     ///< an ADC's last reading (volts, or counts without a scale); a PWM's duty
@@ -37,7 +47,7 @@ struct LiveDevice {
   std::uint32_t open_attempts = 0;
   aiopi::TaskHandle<> keeper;    ///< opens (with backoff), then watches edges for events
   aiopi::TaskHandle<> stimulus;  ///< sim_press_every
-  [[nodiscard]] bool is_open() const noexcept { return input || output || adc || pwm || uart; }
+  [[nodiscard]] bool is_open() const noexcept { return input || output || adc || pwm || uart || i2c; }
 };
 
 struct LiveEvent {

@@ -67,6 +67,9 @@ class Runtime {
   /// The device's current reading: an adc takes a fresh one, an i2c_register_device reads its registers,
   /// the others give what they last saw or wrote. A coroutine: an I2C read waits for the bus.
   aiopi::Task<ReadResult> read_device(std::string name);
+  /// Writes a register of an i2c_register_device and waits for the bus: set_device's register case, with
+  /// the outcome of the transfer (unavailable with the bus error: a NACK, a timeout).
+  aiopi::Task<OpResult> write_register(std::string device, RegisterWrite write);
   /// Sets an event: tasks started by it start (each set starts them once). not_found if undeclared.
   OpResult set_event(std::string_view name);
   /// Clears an event. not_found if undeclared.
@@ -134,7 +137,12 @@ class Runtime {
   void device_state(const LiveDevice& device, DeviceState state);
   bool launch_task(LiveTask& task);
   OpResult write_duty(LiveDevice& device, double duty);
-  void check_thresholds(LiveDevice& device);
+  void check_thresholds(LiveDevice& device, const std::string* register_name, double value);
+  aiopi::Task<> poll_registers(LiveDevice& device);
+  void register_value(LiveDevice& device, LiveRegister& reg, std::int64_t raw, bool written);
+  OpResult check_register_write(LiveDevice& device, const RegisterWrite& write, LiveRegister** reg);
+  aiopi::Task<> write_pending(LiveDevice& device);
+  aiopi::Task<> set_register_action(const config::Action& action, const std::string& owner);
   aiopi::Task<> poll_adc(LiveDevice& device);
   aiopi::Task<> read_lines(LiveDevice& device);
   void save_state();
@@ -154,6 +162,7 @@ class Runtime {
   aiopi::TimePoint started_at_{};
   std::int64_t started_wall_us_ = 0;
   std::optional<aiopi::Duration> watchdog_lag_, watchdog_lag_max_;
+  std::uint64_t device_serial_ = 0;
 };
 
 }  // namespace aiopid::runtime
