@@ -1,6 +1,6 @@
 # Installing aiopi (host builds only; the top-level CMakeLists.txt includes this last).
 #
-# Components: "daemon" (aiopid, aiopi-io, aiopi-cron, the unit, /etc/aiopi, docs) and "dev" (the libraries'
+# Components: "daemon" (aiopid, aiopi-io, aiopi-cron, aiopictl, the unit, /etc/aiopi, docs) and "dev" (the libraries'
 # headers, archives, the CMake package and the pkg-config files). `cmake --install BUILD` installs both; CPack
 # makes one .deb of each (tools/build-deb).
 include(CMakePackageConfigHelpers)
@@ -35,7 +35,7 @@ foreach(_pc aiopi aiopi-sim)
   install(FILES ${PROJECT_BINARY_DIR}/package/${_pc}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
 endforeach()
 
-# --- aiopid's files (the binary itself: daemon/CMakeLists.txt; aiopi-io, aiopi-cron: tools/)
+# --- aiopid's files (the binary itself: daemon/CMakeLists.txt; aiopi-io, aiopi-cron, aiopictl: tools/)
 if(EXISTS ${PROJECT_SOURCE_DIR}/systemd/aiopid.service)
   # lib/systemd/system under the prefix: /usr/lib/systemd/system for the .deb (merged /usr).
   install(FILES ${PROJECT_SOURCE_DIR}/systemd/aiopid.service DESTINATION lib/systemd/system COMPONENT daemon)
@@ -94,7 +94,8 @@ set(CPACK_DEBIAN_DAEMON_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_DAEMON_DESCRIPTION [[aiopid: drives GPIO, I2C, PWM, ADC and serial devices from TOML configuration
 aiopid runs the devices, events, tasks and cron schedules declared in /etc/aiopi/aiopid.toml on aiopi's
 C++20 coroutine loop, as a systemd service (Type=notify). Also aiopi-io (the board's I/O from the
-command line) and aiopi-cron (the next fire times of a schedule). Installing enables and starts nothing:
+command line), aiopi-cron (the next fire times of a schedule) and aiopictl (the daemon's remote API
+from the command line). Installing enables and starts nothing:
 systemctl enable --now aiopid.]])
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libaiopi-dev)

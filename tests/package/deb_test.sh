@@ -24,6 +24,7 @@ expect_files=(./usr/sbin/aiopid ./usr/bin/aiopi-io ./usr/bin/aiopi-cron ./etc/ai
               ./usr/share/doc/aiopi/examples/sensors.toml ./usr/share/doc/aiopi/examples/split/conf.d/10-doorbell.toml)
 [ -e "$src/systemd/aiopid.service" ] && expect_files+=(./usr/lib/systemd/system/aiopid.service)
 [ -e "$src/systemd/aiopid.sysusers.conf" ] && expect_files+=(./usr/lib/sysusers.d/aiopid.conf)
+[ -e "$src/tools/aiopictl/CMakeLists.txt" ] && expect_files+=(./usr/bin/aiopictl)
 for f in "${expect_files[@]}"; do
   grep -qxF "$f" "$work/aiopid.files" || fail "aiopid .deb lacks $f"
 done

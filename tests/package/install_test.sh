@@ -19,6 +19,9 @@ for f in sbin/aiopid bin/aiopi-io bin/aiopi-cron etc/aiopi/aiopid.toml share/doc
   [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
 [ -d "$prefix/etc/aiopi/conf.d" ] || fail "not installed: etc/aiopi/conf.d"
+if [ -e "$src/tools/aiopictl/CMakeLists.txt" ]; then
+  "$prefix/bin/aiopictl" --version >/dev/null || fail "installed aiopictl does not run"
+fi
 cmakedir=$(find "$prefix" -path '*/cmake/aiopi/aiopiConfig.cmake' -printf '%h\n')
 [ -n "$cmakedir" ] || fail "no aiopiConfig.cmake"
 [ -e "$cmakedir/aiopiConfigVersion.cmake" ] || fail "no aiopiConfigVersion.cmake"
