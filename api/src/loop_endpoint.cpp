@@ -77,29 +77,32 @@ aiopi::Task<> serve_call(Dispatcher& dispatcher, std::shared_ptr<Session> sessio
 
 }  // namespace
 
+// The posts capture the loop and the dispatcher, not the endpoint, so an endpoint destroyed before the loop
+// leaves nothing dangling when the loop's destructor runs what is still in its inbox.
 void LoopEndpoint::submit(std::shared_ptr<Session> session, Json message,
                           std::function<void(std::optional<Json>)> done) {
-  loop_.call_soon_threadsafe(
-      [this, session = std::move(session), message = std::move(message), done = std::move(done)]() mutable {
-        if (loop_.closing()) {
-          done(refuse(message, stopping()));
-          return;
-        }
-        loop_.create_task(serve_message(dispatcher_, std::move(session), std::move(message), std::move(done)),
-                          "api.request");
-      });
+  loop_.call_soon_threadsafe([loop = &loop_, dispatcher = &dispatcher_, session = std::move(session),
+                              message = std::move(message), done = std::move(done)]() mutable {
+    if (loop->closing()) {
+      done(refuse(message, stopping()));
+      return;
+    }
+    loop->create_task(serve_message(*dispatcher, std::move(session), std::move(message), std::move(done)),
+                      "api.request");
+  });
 }
 
 void LoopEndpoint::call(std::shared_ptr<Session> session, const MethodSpec& method, Json params,
                         std::function<void(MethodResult)> done) {
-  loop_.call_soon_threadsafe([this, session = std::move(session), method = &method,
-                              params = std::move(params), done = std::move(done)]() mutable {
-    if (loop_.closing()) {
+  loop_.call_soon_threadsafe([loop = &loop_, dispatcher = &dispatcher_, session = std::move(session),
+                              method = &method, params = std::move(params),
+                              done = std::move(done)]() mutable {
+    if (loop->closing()) {
       done(MethodResult(stopping()));
       return;
     }
-    loop_.create_task(
-        serve_call(dispatcher_, std::move(session), *method, std::move(params), std::move(done)), "api.call");
+    loop->create_task(
+        serve_call(*dispatcher, std::move(session), *method, std::move(params), std::move(done)), "api.call");
   });
 }
 

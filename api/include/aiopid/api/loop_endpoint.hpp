@@ -11,6 +11,7 @@
 // stopped (the daemon destroys the loop after Server::stop()): it must capture what it touches by shared or
 // weak pointer, never a raw pointer into the server. submit() / call() must not be called once the Loop is
 // destroyed (stop the server first); the MethodSpec given to call() lives in the registry, which outlives both.
+// The Dispatcher must outlive the loop's tasks; the LoopEndpoint itself may go first (posts do not refer to it).
 #pragma once
 
 #include "aiopi/loop.hpp"
