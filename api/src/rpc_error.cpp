@@ -28,7 +28,8 @@ int RpcError::http_status() const noexcept {
     case rpc_code::invalid_params:
       return 400;
     case rpc_code::method_not_found:
-      return 404;
+      // The registry's "a route with the other verb" carries data {"allow": …}: 405 Method Not Allowed.
+      return data.is_object() && data.contains("allow") ? 405 : 404;
     case rpc_code::unauthorized:
       return 401;
     case rpc_code::forbidden:

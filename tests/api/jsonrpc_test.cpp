@@ -323,6 +323,16 @@ TEST_F(JsonRpc, CallChecksScopeAndValidates) {
   EXPECT_EQ(std::get<RpcError>(bad).data["pointer"], "/params/b");
 }
 
+TEST(RpcErrorStatus, EveryCodeHasItsRestStatus) {
+  const std::pair<int, int> table[] = {
+      {-32700, 400}, {-32600, 400}, {-32601, 404}, {-32602, 400}, {-32603, 500}, {-32001, 401}, {-32002, 403},
+      {-32003, 429}, {-32004, 404}, {-32005, 409}, {-32006, 503}, {-32007, 422}, {-32099, 500}};
+  for (const auto& [code, status] : table)
+    EXPECT_EQ((RpcError{code, "m", nullptr}.http_status()), status) << code;
+  EXPECT_EQ((RpcError{-32601, "m", Json{{"allow", "POST"}}}.http_status()), 405);
+  EXPECT_EQ((RpcError{-32004, "m", nullptr}.to_json().dump()), R"({"code":-32004,"message":"m"})");
+}
+
 // --- Refusing a whole message (the server's limits, a stopping loop) -----------------------------------
 
 TEST(Refuse, AnswersExactlyTheRequests) {

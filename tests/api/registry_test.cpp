@@ -289,6 +289,7 @@ TEST_F(Registry, TheOtherVerbIsReportedWithAllow) {
   RpcError e = route_error(HttpVerb::post, "/api/v1/devices");
   EXPECT_EQ(e.code, rpc_code::method_not_found);
   EXPECT_EQ(e.data, Json({{"allow", "GET"}}));
+  EXPECT_EQ(e.http_status(), 405);
   e = route_error(HttpVerb::get, "/api/v1/tasks/blink/start");
   EXPECT_EQ(e.data, Json({{"allow", "POST"}}));
   e = route_error(HttpVerb::get, "/api/v1/daemon/reload?x=1");

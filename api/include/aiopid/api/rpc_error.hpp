@@ -33,7 +33,8 @@ struct RpcError {
   static RpcError not_found(std::string what);  ///< -32004 "no such device: porch" style message given whole
   /// {"code":…,"message":…[,"data":…]}
   [[nodiscard]] Json to_json() const;
-  /// The REST mirror's status for this code (docs/design/remote-api.md).
+  /// The REST mirror's status for this code (docs/design/remote-api.md); 405 for -32601 with data.allow
+  /// (the server sends `Allow: <data.allow>` with it).
   [[nodiscard]] int http_status() const noexcept;
 };
 
