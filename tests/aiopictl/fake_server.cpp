@@ -1,9 +1,18 @@
 #include "fake_server.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <cstdio>
+#include <stdexcept>
 
 namespace aiopictl::testing {
 
@@ -73,6 +82,48 @@ FakeServer::FakeServer() : acceptor_(ioc_, tcp::endpoint(asio::ip::make_address(
   thread_ = std::thread([this] { serve(); });
 }
 
+FakeServer::FakeServer(const std::string& certificate_file, const std::string& key_file)
+    : acceptor_(ioc_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+  tls_.emplace(asio::ssl::context::tls_server);
+  tls_->use_certificate_chain_file(certificate_file);
+  tls_->use_private_key_file(key_file, asio::ssl::context::pem);
+  port_ = acceptor_.local_endpoint().port();
+  thread_ = std::thread([this] { serve(); });
+}
+
+void write_self_signed_certificate(const std::string& certificate_file, const std::string& key_file) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  if (!key || !cert) throw std::runtime_error("OpenSSL: no key or certificate");
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 86400);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"),
+                             -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* san =
+      X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
+  if (!san) throw std::runtime_error("OpenSSL: subjectAltName");
+  X509_add_ext(cert, san, -1);
+  X509_EXTENSION_free(san);
+  if (X509_sign(cert, key, EVP_sha256()) == 0) throw std::runtime_error("OpenSSL: X509_sign");
+  std::FILE* c = std::fopen(certificate_file.c_str(), "w");
+  std::FILE* k = std::fopen(key_file.c_str(), "w");
+  if (!c || !k) throw std::runtime_error("cannot write the certificate or key file");
+  PEM_write_X509(c, cert);
+  PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(c);
+  std::fclose(k);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+}
+
 FakeServer::~FakeServer() {
   stopping_ = true;
   // Wake the blocking accept with a connection of our own.
@@ -108,6 +159,17 @@ void FakeServer::serve() {
 }
 
 void FakeServer::handle(tcp::socket socket) {
+  if (!tls_) {
+    exchange(socket);
+    return;
+  }
+  asio::ssl::stream<tcp::socket> stream(std::move(socket), *tls_);
+  stream.handshake(asio::ssl::stream_base::server);  // throws when the client refuses the certificate
+  exchange(stream);
+}
+
+template <class Stream>
+void FakeServer::exchange(Stream& socket) {
   beast::flat_buffer buffer;
   http::request<http::string_body> req;
   http::read(socket, buffer, req);
@@ -131,7 +193,7 @@ void FakeServer::handle(tcp::socket socket) {
   }
 
   if (websocket::is_upgrade(req)) {
-    websocket::stream<tcp::socket> ws(std::move(socket));
+    websocket::stream<Stream&> ws(socket);
     ws.accept(req);
     for (;;) {
       beast::flat_buffer message;

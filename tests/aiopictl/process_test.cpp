@@ -1,6 +1,9 @@
 // The real aiopictl binary against the fake server (fake_server.hpp): exit statuses (0 ok, 1 method error,
-// 2 usage, 3 connection, 4 auth), what goes on the wire, and `watch --count`.
+// 2 usage, 3 connection, 4 auth), what goes on the wire, `watch --count`, and TLS (a self-signed certificate
+// made for the test: --cacert, verification failure, --insecure, wss).
 #include <gtest/gtest.h>
+
+#include <unistd.h>
 
 #include <sstream>
 
@@ -48,7 +51,7 @@ TEST_F(AiopictlProcess, DevicesPrintsTheTableAndSendsTheTokenFromTheEnvironment)
 }
 
 TEST_F(AiopictlProcess, UrlFromTheEnvironmentAndTokenFileOverTheEnvironmentsToken) {
-  const std::string file = ::testing::TempDir() + "aiopictl-token";
+  const std::string file = ::testing::TempDir() + "aiopictl-token-" + std::to_string(::getpid());
   std::FILE* f = std::fopen(file.c_str(), "w");
   ASSERT_NE(f, nullptr);
   std::fputs("from-file\n", f);
@@ -206,6 +209,53 @@ TEST(AiopictlProcessNoServer, TokenHashFromStdinAndGenerated) {
 
   EXPECT_EQ(aiopictl({"token-hash", "alice", "root"}, {}, "t\n").status, 2);
   EXPECT_EQ(aiopictl({"token-hash", "alice", "read"}, {}, "").status, 2);
+}
+
+class AiopictlTls : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // Per process: ctest runs each test as its own process, several at once.
+    const std::string stem = ::testing::TempDir() + "aiopictl-test-" + std::to_string(::getpid());
+    certificate_ = stem + "-cert.pem";
+    key_ = stem + "-key.pem";
+    write_self_signed_certificate(certificate_, key_);
+  }
+  static void TearDownTestSuite() {
+    std::remove(certificate_.c_str());
+    std::remove(key_.c_str());
+  }
+  static inline std::string certificate_, key_;
+  FakeServer server_{certificate_, key_};
+};
+
+TEST_F(AiopictlTls, VerifiesTheCertificateAgainstCacertByAddressAndByName) {
+  const auto by_address = aiopictl({"--url", server_.url(), "--cacert", certificate_, "devices"});
+  EXPECT_EQ(by_address.status, 0) << by_address.err;
+  EXPECT_EQ(lines_of(by_address.out).size(), 3u);
+  const std::string by_name_url = "https://localhost:" + std::to_string(server_.port());
+  const auto by_name = aiopictl({"--url", by_name_url, "--cacert", certificate_, "tasks"});
+  EXPECT_EQ(by_name.status, 0) << by_name.err;
+  EXPECT_EQ(server_.requests().size(), 2u);
+}
+
+TEST_F(AiopictlTls, AnUntrustedCertificateExitsThreeUnlessInsecure) {
+  const auto untrusted = aiopictl({"--url", server_.url(), "devices"});
+  EXPECT_EQ(untrusted.status, 3);
+  EXPECT_NE(untrusted.err.find("cannot reach " + server_.url() + ": TLS: certificate verify failed"),
+            std::string::npos)
+      << untrusted.err;
+  EXPECT_TRUE(server_.requests().empty());
+  const auto insecure = aiopictl({"--url", server_.url(), "-k", "devices"});
+  EXPECT_EQ(insecure.status, 0) << insecure.err;
+}
+
+TEST_F(AiopictlTls, WatchOverWss) {
+  const std::string wss = "wss://127.0.0.1:" + std::to_string(server_.port());
+  const auto r = aiopictl({"--url", wss, "--cacert", certificate_, "watch", "door.*", "--count", "2"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out).size(), 3u);
+  ASSERT_EQ(server_.requests().size(), 1u);
+  EXPECT_EQ(server_.requests()[0].transport, "websocket");
 }
 
 }  // namespace
