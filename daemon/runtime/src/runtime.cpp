@@ -288,7 +288,12 @@ bool Runtime::try_open(LiveDevice& d) {
         d.open_error = std::string("cannot enable: ") + e.error().what;
       } else {
         d.pwm = std::move(opened.device);
-        write_duty(d, d.config.params.get_number("duty", 0.0));
+        double duty = d.config.params.get_number("duty", 0.0);
+        if (restored_) {
+          auto saved = restored_->duties.find(d.config.name);
+          if (saved != restored_->duties.end()) duty = saved->second;
+        }
+        write_duty(d, duty);
       }
     }
   } else {
@@ -1179,7 +1184,10 @@ void Runtime::save_state() {
   for (const auto& [name, s] : registry_.schedules)
     if (s->state.last_fire) state.schedule_last_fire[name] = s->state.last_fire->time_since_epoch().count();
   for (const auto& [name, d] : registry_.devices)
-    if (d->output) state.outputs[name] = d->level;
+    if (d->output)
+      state.outputs[name] = d->level;
+    else if (d->pwm)
+      state.duties[name] = d->value;
   for (const auto& [name, e] : registry_.events)
     if (e->config.persistent) state.events[name] = e->event.is_set();
   options_.state->save(state);

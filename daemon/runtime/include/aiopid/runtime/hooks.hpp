@@ -28,7 +28,8 @@ class Notifier {
 /// What survives a restart.
 struct PersistedState {
   std::map<std::string, std::int64_t> schedule_last_fire;  ///< schedule -> UTC seconds of its last fire
-  std::map<std::string, bool> outputs;                     ///< output device -> logical level
+  std::map<std::string, bool> outputs;                     ///< digital_out device -> logical level
+  std::map<std::string, double> duties;                    ///< pwm device -> duty (0..1)
   std::map<std::string, bool> events;                      ///< persistent event -> set
 };
 
