@@ -263,6 +263,33 @@ TEST_F(JsonRpc, AThrowingHandlerIsAnInternalErrorThatLeaksNothing) {
   EXPECT_EQ(answer->dump().find("secret"), std::string::npos);
 }
 
+TEST_F(JsonRpc, OddMessagesAreAnsweredWithJsonThatSerialises) {
+  std::string long_batch = "[";
+  for (int i = 0; i < 1000; ++i)
+    long_batch += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","method":"sum","params":[)" +
+                  std::to_string(i) + R"(,1],"id":)" + std::to_string(i) + "}";
+  long_batch += "]";
+  for (const std::string& text :
+       {std::string(R"({"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1e308})"),
+        std::string(R"({"jsonrpc":"2.0","method":"sum","params":[1,2],"id":18446744073709551616})"),
+        std::string(R"({"jsonrpc":"2.0","method":"caf\u00e9 \ud83d\ude00","id":1})"),
+        std::string(R"({"jsonrpc":"2.0","method":"sum","params":[1e300,2],"id":1})"),
+        std::string(
+            R"({"jsonrpc":"2.0","method":"sum","params":{"a":1,"b":2,"c":-9223372036854775808},"id":1})"),
+        std::string(R"({"jsonrpc":"2.0","method":")") + std::string(10000, 'x') + R"(","id":1})",
+        long_batch}) {
+    const auto answer = send(text);
+    ASSERT_TRUE(answer) << text.substr(0, 80);
+    EXPECT_NO_THROW((void)answer->dump()) << text.substr(0, 80);
+  }
+  const auto batch = send(long_batch);
+  ASSERT_EQ(batch->size(), 1000u);
+  EXPECT_EQ((*batch)[999]["result"], 1000);
+  EXPECT_EQ(
+      (*send(R"({"jsonrpc":"2.0","method":"sum","params":[1e300,2],"id":1})"))["error"]["data"]["pointer"],
+      "/params/0");
+}
+
 // --- Scopes and transports -----------------------------------------------------------------------------
 
 TEST_F(JsonRpc, ScopeTooLowIsForbiddenAndNamesTheScope) {
