@@ -210,6 +210,25 @@ TEST_F(I2c, ReadAndAwaitedWriteReportTheBusError) {
   EXPECT_EQ(chip.get(0x03), 1);
 }
 
+TEST_F(I2c, AChangedDeviceIsReopenedAndFindsTheChipAsItWas) {
+  temperature(20.0);
+  start();
+  run(150ms);
+  const std::uint64_t serial = runtime.registry().devices.at("thermo")->serial;
+  auto reload = [&]() -> aiopi::Task<> {
+    std::string changed = kConfig;
+    changed.replace(changed.find("poll = \"100ms\""), 14, "poll = \"200ms\"");
+    changed.replace(changed.find("value = 200"), 11, "value = 201");  // the boot task changes too
+    co_await runtime.apply(parse(changed));
+  };
+  loop.run_until_complete(reload());
+  run(50ms);
+  EXPECT_NE(runtime.registry().devices.at("thermo")->serial, serial) << "a new live device";
+  EXPECT_EQ(reg("temp").raw, 320) << "the simulated chip kept its registers";
+  EXPECT_EQ(chip.get(0x03), 201);
+  stop();
+}
+
 TEST(Pwm, PolarityIsAppliedWhenOpened) {
   aiopi::sim::SimBackend backend;
   aiopi::Loop loop{backend};
