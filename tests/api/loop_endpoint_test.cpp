@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "aiopi/event.hpp"
@@ -135,6 +136,46 @@ TEST_F(Endpoint, CallsInFlightWhenTheLoopIsDestroyedCompleteAsUnavailable) {
   ASSERT_TRUE(rest_result);
   ASSERT_TRUE(std::holds_alternative<RpcError>(*rest_result));
   EXPECT_EQ(std::get<RpcError>(*rest_result).code, rpc_code::unavailable);
+}
+
+TEST_F(Endpoint, DestroyingTheEndpointUnwindsItsCallsAndRefusesLaterPosts) {
+  test::SimLoop sim;
+  std::vector<std::optional<Json>> answers;
+  {
+    LoopEndpoint endpoint{sim.loop(), dispatcher};
+    endpoint.submit(test::make_session(), Json::parse(R"({"jsonrpc":"2.0","method":"hang","id":1})"),
+                    [&](std::optional<Json> a) { answers.push_back(std::move(a)); });
+    sim.run([&]() -> aiopi::Task<> { co_await started.wait(); }());
+    endpoint.submit(test::make_session(),
+                    Json::parse(R"({"jsonrpc":"2.0","method":"sum","params":[1,2],"id":2})"),
+                    [&](std::optional<Json> a) { answers.push_back(std::move(a)); });
+    EXPECT_TRUE(answers.empty());
+  }  // the hanging call is unwound now, while the loop (and what the handler waits on) still exist
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ((*answers[0])["error"]["code"], rpc_code::unavailable);
+  EXPECT_EQ((*answers[0])["id"], 1);
+  sim.loop()
+      .drain_inbox();  // the second post arrives after the endpoint is gone: refused, the handler never runs
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ((*answers[1])["error"]["code"], rpc_code::unavailable);
+  EXPECT_EQ((*answers[1])["id"], 2);
+  started.clear();
+  sim.run([]() -> aiopi::Task<> { co_return; }());  // the loop goes on
+}
+
+TEST_F(Endpoint, ACallWhoseTaskNeverStartedStillCompletes) {
+  auto sim = std::make_unique<test::SimLoop>();
+  LoopEndpoint endpoint{sim->loop(), dispatcher};
+  std::optional<Json> answer;
+  endpoint.submit(test::make_session(),
+                  Json::parse(R"({"jsonrpc":"2.0","method":"sum","params":[1,2],"id":3})"),
+                  [&](std::optional<Json> a) { answer = std::move(a); });
+  sim->loop().drain_inbox();  // the post ran: the task is created and queued, not started
+  EXPECT_FALSE(answer);
+  sim.reset();  // the loop goes first and destroys the unstarted task
+  ASSERT_TRUE(answer);
+  EXPECT_EQ((*answer)["error"]["code"], rpc_code::unavailable);
+  EXPECT_EQ((*answer)["id"], 3);
 }
 
 TEST_F(Endpoint, CallsPostedToAClosingLoopCompleteAsUnavailable) {

@@ -10,9 +10,16 @@
 // So the server never waits for a completion that cannot come, but `done` may run after the server has
 // stopped (the daemon destroys the loop after Server::stop()): it must capture what it touches by shared or
 // weak pointer, never a raw pointer into the server. submit() / call() must not be called once the Loop is
-// destroyed (stop the server first); the MethodSpec given to call() lives in the registry, which outlives both.
-// The Dispatcher must outlive the loop's tasks; the LoopEndpoint itself may go first (posts do not refer to it).
+// destroyed (stop the server first); the MethodSpec given to call() lives in the registry, which outlives
+// both.
+//
+// Destroying the LoopEndpoint unwinds the calls still in flight (each completes with -32006, as above) and
+// answers posts that arrive later with -32006 at once, so no handler outlives what is destroyed after the
+// endpoint (the daemon's runtime, the dispatcher, the registry). Destroy it on the loop's thread, outside its
+// own calls' tasks (e.g. after run_until_complete returned).
 #pragma once
+
+#include <memory>
 
 #include "aiopi/loop.hpp"
 #include "aiopid/api/dispatcher.hpp"
@@ -20,9 +27,17 @@
 
 namespace aiopid::api {
 
+namespace detail {
+struct LoopEndpointState;  // the dispatcher, the calls in flight; shared with the posts (loop thread only)
+}
+
 class LoopEndpoint final : public Endpoint {
  public:
-  LoopEndpoint(aiopi::Loop& loop, Dispatcher& dispatcher) : loop_(loop), dispatcher_(dispatcher) {}
+  LoopEndpoint(aiopi::Loop& loop, Dispatcher& dispatcher);
+  ~LoopEndpoint() override;
+  LoopEndpoint(const LoopEndpoint&) = delete;
+  LoopEndpoint& operator=(const LoopEndpoint&) = delete;
+
   void submit(std::shared_ptr<Session> session, Json message,
               std::function<void(std::optional<Json>)> done) override;
   void call(std::shared_ptr<Session> session, const MethodSpec& method, Json params,
@@ -30,7 +45,7 @@ class LoopEndpoint final : public Endpoint {
 
  private:
   aiopi::Loop& loop_;
-  Dispatcher& dispatcher_;
+  std::shared_ptr<detail::LoopEndpointState> state_;
 };
 
 }  // namespace aiopid::api
