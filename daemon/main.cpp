@@ -34,11 +34,24 @@
 #include "aiopid/runtime/systemd_notifier.hpp"
 #include "spdlog/spdlog.h"
 
+#ifdef AIOPID_REMOTE_API
+#include "aiopid/api/builtin_methods.hpp"
+#include "aiopid/api/dispatcher.hpp"
+#include "aiopid/api/loop_endpoint.hpp"
+#include "aiopid/api/method_registry.hpp"
+#include "aiopid/api/server.hpp"
+#include "aiopid/remote/log_publisher.hpp"
+#include "aiopid/remote/methods.hpp"
+#include "aiopid/remote/publisher.hpp"
+#include "aiopid/remote/server_settings.hpp"
+#endif
+
 namespace {
 
 // sysexits.h values, spelt out so that the exit codes are visible where they are chosen.
 constexpr int kExitOk = 0;
-constexpr int kExitUsage = 64;  // EX_USAGE: bad command line
+constexpr int kExitUsage = 64;                         // EX_USAGE: bad command line
+[[maybe_unused]] constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE: the API cannot listen (port in use)
 constexpr int kExitConfig =
     78;  // EX_CONFIG: the configuration has errors (systemd: RestartPreventExitStatus=78)
 
@@ -263,6 +276,23 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
 
+#ifdef AIOPID_REMOTE_API
+  // The remote API's settings are checked before anything runs: a listener beyond loopback without tokens, a
+  // broken tokens file or half a TLS setup is a configuration error (exit 78), like any other.
+  std::optional<aiopid::api::ServerConfig> api_config;
+  if (config.api.enabled) {
+    const std::string tokens = aiopid::remote::tokens_path(config.api, std::getenv("CREDENTIALS_DIRECTORY"));
+    auto settings = aiopid::remote::server_config(config.api, tokens, AIOPID_VERSION);
+    if (auto* errors = std::get_if<std::vector<std::string>>(&settings)) {
+      for (const std::string& e : *errors)
+        std::fprintf(stderr, "aiopid: %s\n", e.c_str());
+      return kExitConfig;
+    }
+    api_config = std::move(std::get<aiopid::api::ServerConfig>(settings));
+    if (!tokens.empty()) spdlog::debug("API tokens from {}", tokens);
+  }
+#endif
+
   // Running. Signals are blocked before anything could start a thread.
   aiopid::runtime::SignalFd signals;
   aiopid::runtime::setup_logging(aiopid::runtime::detect_log_target(), config.daemon.log_level);
@@ -278,13 +308,56 @@ int main(int argc, char** argv) {
   aiopi::os_linux::LinuxBackend backend;
   aiopi::Loop loop(backend);
   Reloader reloader(config_path, types, notifier);
+#ifdef AIOPID_REMOTE_API
+  aiopid::remote::Publisher publisher;
+#endif
   aiopid::runtime::Runtime runtime(
       loop, *board,
       {.output_trace = trace,
        .notifier = &notifier,
        .state = &state,
+#ifdef AIOPID_REMOTE_API
+       .observer = &publisher,
+#endif
        .reload = [&reloader](aiopid::runtime::Runtime& rt) { return reloader.reload(rt); }});
+#ifdef AIOPID_REMOTE_API
+  // The API: its own thread (Boost.Beast), calls into this loop through the LoopEndpoint, notifications out
+  // through the Publisher (runtime changes) and the LogPublisher (log lines). Declared after the runtime, so
+  // destroyed (stopped) before it.
+  aiopid::api::MethodRegistry methods;
+  const aiopid::remote::DaemonFacts facts{AIOPID_VERSION};
+  aiopid::api::add_builtin_methods(methods, "aiopid", AIOPID_VERSION);
+  aiopid::remote::add_daemon_methods(methods, runtime, facts);
+  aiopid::api::Dispatcher dispatcher(methods);
+  aiopid::api::LoopEndpoint endpoint(loop, dispatcher);
+  std::unique_ptr<aiopid::api::Server> server;
+  auto log_publisher = std::make_shared<aiopid::remote::LogPublisher>();
+  if (api_config) {
+    server = std::make_unique<aiopid::api::Server>(std::move(*api_config), methods, endpoint);
+    const std::vector<std::string> errors = server->start();
+    if (!errors.empty()) {
+      for (const std::string& e : errors)
+        spdlog::critical("API: {}", e);
+      if (trace) std::fclose(trace);
+      return kExitUnavailable;
+    }
+    spdlog::default_logger()->sinks().push_back(log_publisher);  // before any other thread logs
+    log_publisher->set_sink(server.get());
+    publisher.set_sink(server.get());
+    spdlog::info(
+        "API: listening on {} (try: curl {}/api/v1/devices; aiopictl --url {} devices; "
+        "aiopictl --url {} watch '*')",
+        server->url(), server->url(), server->url(), server->url());
+  } else {
+    spdlog::info("API: disabled ([api] enabled = false)");
+  }
+#endif
   const int code = loop.run_until_complete(serve(runtime, signals, std::move(config), notifier));
+#ifdef AIOPID_REMOTE_API
+  publisher.set_sink(nullptr);
+  log_publisher->set_sink(nullptr);
+  if (server) server->stop();
+#endif
   if (trace) std::fclose(trace);
   return code;
 }

@@ -23,14 +23,15 @@ namespace aiopid::api {
 /// against the device type's schema).
 enum class ParamType { string, integer, number, boolean, array_of_strings, object, any };
 
+// Members have `{}` initialisers so that designated initialisers may leave any of them out.
 struct ParamSpec {
-  std::string name;
+  std::string name{};
   ParamType type = ParamType::string;
   bool required = true;
-  std::string description;
-  Json default_value;                      ///< null: none (filled in before the handler runs when absent)
-  std::optional<double> minimum, maximum;  ///< integer / number
-  std::vector<std::string> one_of;         ///< string: the allowed values (empty: any)
+  std::string description{};
+  Json default_value{};                        ///< null: none (filled in before the handler runs when absent)
+  std::optional<double> minimum{}, maximum{};  ///< integer / number
+  std::vector<std::string> one_of{};           ///< string: the allowed values (empty: any)
 };
 
 enum class HttpVerb { get, post };
@@ -52,15 +53,15 @@ using MethodResult = std::variant<Json, RpcError>;
 using MethodHandler = std::function<aiopi::Task<MethodResult>(CallContext&)>;
 
 struct MethodSpec {
-  std::string name;     ///< "devices.set"
-  std::string summary;  ///< one line
-  std::string description;
+  std::string name{};     ///< "devices.set"
+  std::string summary{};  ///< one line
+  std::string description{};
   Scope scope = Scope::read;
-  std::vector<ParamSpec> params;
-  Json result_schema;             ///< a JSON Schema of the result (OpenRPC / OpenAPI)
-  std::optional<RestRoute> rest;  ///< none: WebSocket / POST /api/v1/rpc only
-  bool websocket_only = false;    ///< subscribe / unsubscribe
-  MethodHandler handler;
+  std::vector<ParamSpec> params{};
+  Json result_schema{};             ///< a JSON Schema of the result (OpenRPC / OpenAPI)
+  std::optional<RestRoute> rest{};  ///< none: WebSocket / POST /api/v1/rpc only
+  bool websocket_only = false;      ///< subscribe / unsubscribe
+  MethodHandler handler{};
   /// The application error codes (rpc_code::not_found, conflict, ...) the handler may answer with, for the
   /// OpenRPC `errors` and the OpenAPI responses (unauthorized, forbidden, rate_limited and unavailable are
   /// listed for every method anyway).
