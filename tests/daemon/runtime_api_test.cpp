@@ -308,7 +308,7 @@ actions = [ { sleep = "20ms" }, { clear_event = "arrived" } ]
   stop();
 }
 
-TEST_F(Api, ObserverSeesScheduleFiresAndCancelledRuns) {
+TEST_F(Api, ObserverSeesScheduleFiresAndTheRunsTheyStart) {
   start(R"(
 [devices.led]
 type = "digital_out"
