@@ -192,7 +192,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (auto* message = std::get_if<std::string>(&parsed)) throw Failure::usage("--url: " + *message);
     ClientOptions options;
     options.url = std::get<ServerUrl>(std::move(parsed));
-    options.timeout = std::chrono::milliseconds(std::llround(timeout_s * 1000));
+    // Beyond a day is as good as none (and keeps the milliseconds in range).
+    options.timeout = std::chrono::milliseconds(timeout_s > 86400 ? 0 : std::llround(timeout_s * 1000));
     options.insecure = insecure;
     options.ca_file = ca_file;
     if (!token_file.empty()) {

@@ -277,6 +277,10 @@ Json run(const ClientOptions& o, const std::function<asio::awaitable<Json>(ssl::
       ioc.run_one();
     }
   }
+  if (result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    throw Failure::connection(o.url.text,
+                              "the exchange ended without an answer");  // not expected: a safety net
+  }
   try {
     return result.get();
   } catch (const boost::system::system_error& e) {
