@@ -53,6 +53,20 @@ TEST(AiopictlFormat, SchedulesOneRowPerNextFireAndOptionalColumnsOnlyWhenPresent
             "s     enabled  T1\n");
 }
 
+// The shapes daemon/remote answers with (docs/design/remote-api.md, "Result shapes").
+TEST(AiopictlFormat, TheDaemonsTaskAndScheduleShapes) {
+  EXPECT_EQ(format_result("tasks", Json::parse(R"([{"name":"blink","description":"","state":"running",
+                                                    "starts":2,"completed":1,"cancelled":0,"start":["boot"]}])")),
+            "NAME   STATE    RUNS\n"
+            "blink  running  2\n");
+  EXPECT_EQ(format_result("schedules", Json::parse(R"([{"name":"night","description":"","when":"0 22 * * *",
+                                                        "time_zone":"Europe/Paris","task":"lights_off",
+                                                        "enabled":true,"next":["2026-12-06T22:00:00+01:00"],
+                                                        "last_fire":null,"fires":0}])")),
+            "NAME   STATE    SPEC        ZONE          TASK        NEXT\n"
+            "night  enabled  0 22 * * *  Europe/Paris  lights_off  2026-12-06T22:00:00+01:00\n");
+}
+
 TEST(AiopictlFormat, AnUnknownListShapeIsPrintedAsJson) {
   const Json odd = Json::parse(R"({"count":2,"items":"?"})");
   EXPECT_EQ(format_result("devices", odd), odd.dump(2) + "\n");

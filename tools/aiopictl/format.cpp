@@ -141,15 +141,15 @@ std::string format_result(std::string_view command, const Json& result) {
                       {name_column(), Column{"STATE", {"state", "set", "active"}, false, "set", "clear"}});
   }
   if (command == "tasks" && (items = items_of(result, "tasks"))) {
-    return list_table(*items,
-                      {name_column(), Column{"STATE", {"state"}}, Column{"RUNS", {"runs", "run_count"}}});
+    return list_table(
+        *items, {name_column(), Column{"STATE", {"state"}}, Column{"RUNS", {"runs", "run_count", "starts"}}});
   }
   if (command == "schedules" && (items = items_of(result, "schedules"))) {
     const Column next{"NEXT", {"next", "next_fires", "next_fire"}};
     return list_table(*items,
                       {name_column(), Column{"STATE", {"state", "enabled"}, false, "enabled", "disabled"},
-                       Column{"SPEC", {"spec", "cron", "when"}, true}, Column{"ZONE", {"zone", "tz"}, true},
-                       Column{"TASK", {"task"}, true}},
+                       Column{"SPEC", {"spec", "cron", "when"}, true},
+                       Column{"ZONE", {"time_zone", "zone", "tz"}, true}, Column{"TASK", {"task"}, true}},
                       &next);
   }
   if (command == "devices" || command == "events" || command == "tasks" || command == "schedules") {
