@@ -187,6 +187,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                                       {"removed", "integer"},
                                       {"kept", "integer"}}),
       .rest = post("/api/v1/daemon/reload"),
+      .errors = {api::rpc_code::reload_failed, api::rpc_code::unavailable},
       .handler = [&rt](CallContext&) -> aiopi::Task<MethodResult> {
         runtime::ReloadOutcome outcome = co_await rt.reload();
         if (!outcome.status) {
@@ -219,6 +220,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          .params = {name_param("device")},
                          .result_schema = device_schema(),
                          .rest = get("/api/v1/devices/{name}"),
+                         .errors = {api::rpc_code::not_found},
                          .handler = [&reg](CallContext& call) -> aiopi::Task<MethodResult> {
                            const std::string name = call.params["name"];
                            const auto it = reg.devices.find(name);
@@ -244,6 +246,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                            .description = "an i2c_register_device's register to write"}},
       .result_schema = device_schema(),
       .rest = post("/api/v1/devices/{name}"),
+      .errors = {api::rpc_code::not_found, api::rpc_code::conflict, api::rpc_code::unavailable},
       .handler = [&rt, &reg](CallContext& call) -> aiopi::Task<MethodResult> {
         const std::string name = call.params["name"];
         const Json& value = call.params["value"];
@@ -271,6 +274,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
       .result_schema =
           object_schema({{"name", "string"}, {"value", "any"}, {"unit", "any"}, {"time", "string"}}),
       .rest = get("/api/v1/devices/{name}/reading"),
+      .errors = {api::rpc_code::not_found, api::rpc_code::conflict, api::rpc_code::unavailable},
       .handler = [&rt](CallContext& call) -> aiopi::Task<MethodResult> {
         const std::string name = call.params["name"];
         const runtime::ReadResult reading = co_await rt.read_device(name);
@@ -305,6 +309,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          .params = {name_param("event")},
                          .result_schema = event_schema(),
                          .rest = get("/api/v1/events/{name}"),
+                         .errors = {api::rpc_code::not_found},
                          .handler = [&reg](CallContext& call) -> aiopi::Task<MethodResult> {
                            const std::string name = call.params["name"];
                            const auto it = reg.events.find(name);
@@ -317,6 +322,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          .params = {name_param("event")},
                          .result_schema = event_schema(),
                          .rest = post("/api/v1/events/{name}/set"),
+                         .errors = {api::rpc_code::not_found},
                          .handler = [&rt, &reg](CallContext& call) -> aiopi::Task<MethodResult> {
                            const std::string name = call.params["name"];
                            const auto it = reg.events.find(name);
@@ -330,6 +336,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          .params = {name_param("event")},
                          .result_schema = event_schema(),
                          .rest = post("/api/v1/events/{name}/clear"),
+                         .errors = {api::rpc_code::not_found},
                          .handler = [&rt, &reg](CallContext& call) -> aiopi::Task<MethodResult> {
                            const std::string name = call.params["name"];
                            if (const runtime::OpResult r = rt.clear_event(name); !r) co_return error_of(r);
@@ -354,6 +361,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          .params = {name_param("task")},
                          .result_schema = task_schema(),
                          .rest = get("/api/v1/tasks/{name}"),
+                         .errors = {api::rpc_code::not_found},
                          .handler = [&reg](CallContext& call) -> aiopi::Task<MethodResult> {
                            const std::string name = call.params["name"];
                            const auto it = reg.tasks.find(name);
@@ -366,6 +374,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          .params = {name_param("task")},
                          .result_schema = task_schema(),
                          .rest = post("/api/v1/tasks/{name}/start"),
+                         .errors = {api::rpc_code::not_found, api::rpc_code::conflict},
                          .handler = [&rt, &reg](CallContext& call) -> aiopi::Task<MethodResult> {
                            const std::string name = call.params["name"];
                            const auto it = reg.tasks.find(name);
@@ -379,6 +388,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          .params = {name_param("task")},
                          .result_schema = task_schema(),
                          .rest = post("/api/v1/tasks/{name}/cancel"),
+                         .errors = {api::rpc_code::not_found, api::rpc_code::conflict},
                          .handler = [&rt, &reg](CallContext& call) -> aiopi::Task<MethodResult> {
                            const std::string name = call.params["name"];
                            const auto it = reg.tasks.find(name);
@@ -392,6 +402,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          .params = {name_param("task")},
                          .result_schema = task_schema(),
                          .rest = post("/api/v1/tasks/{name}/restart"),
+                         .errors = {api::rpc_code::not_found, api::rpc_code::unavailable},
                          .handler = [&rt, &reg](CallContext& call) -> aiopi::Task<MethodResult> {
                            const std::string name = call.params["name"];
                            if (const runtime::OpResult r = co_await rt.restart_task(name); !r)
@@ -420,6 +431,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          .params = {name_param("schedule"), next_param(5)},
                          .result_schema = schedule_schema(),
                          .rest = get("/api/v1/schedules/{name}"),
+                         .errors = {api::rpc_code::not_found},
                          .handler = [&reg](CallContext& call) -> aiopi::Task<MethodResult> {
                            const std::string name = call.params["name"];
                            const auto it = reg.schedules.find(name);
@@ -449,11 +461,16 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                            .params = {name_param("schedule")},
                            .result_schema = schedule_schema(),
                            .rest = post(op.path),
+                           .errors = {api::rpc_code::not_found, api::rpc_code::conflict},
                            .handler = [&rt, &reg, which](CallContext& call) -> aiopi::Task<MethodResult> {
                              const std::string name = call.params["name"];
-                             const runtime::OpResult r = which == 0
-                                                             ? rt.run_schedule_now(name)
-                                                             : co_await rt.enable_schedule(name, which == 1);
+                             // Not a conditional expression: GCC 12 miscompiles co_await inside ?: (a
+                             // temporary freed twice).
+                             runtime::OpResult r;
+                             if (which == 0)
+                               r = rt.run_schedule_now(name);
+                             else
+                               r = co_await rt.enable_schedule(name, which == 1);
                              if (!r) co_return error_of(r);
                              co_return schedule_json(*reg.schedules.find(name)->second, 3, now_instant());
                            }});

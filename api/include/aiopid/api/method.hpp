@@ -61,11 +61,11 @@ struct MethodSpec {
   Json result_schema{};             ///< a JSON Schema of the result (OpenRPC / OpenAPI)
   std::optional<RestRoute> rest{};  ///< none: WebSocket / POST /api/v1/rpc only
   bool websocket_only = false;      ///< subscribe / unsubscribe
-  MethodHandler handler{};
   /// The application error codes (rpc_code::not_found, conflict, ...) the handler may answer with, for the
   /// OpenRPC `errors` and the OpenAPI responses (unauthorized, forbidden, rate_limited and unavailable are
   /// listed for every method anyway).
   std::vector<int> errors = {};
+  MethodHandler handler{};
 };
 
 }  // namespace aiopid::api
