@@ -251,6 +251,23 @@ int main(int argc, char** argv) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return kExitOk;
   }
+#ifdef AIOPID_REMOTE_API
+  // The remote API's settings are checked with the rest (--check-config too, so systemd's ExecStartPre
+  // catches them): a listener beyond loopback without tokens, a broken tokens file or half a TLS setup is a
+  // configuration error (exit 78), like any other.
+  std::optional<aiopid::api::ServerConfig> api_config;
+  if (config.api.enabled) {
+    const std::string tokens = aiopid::remote::tokens_path(config.api, std::getenv("CREDENTIALS_DIRECTORY"));
+    auto settings = aiopid::remote::server_config(config.api, tokens, AIOPID_VERSION);
+    if (auto* errors = std::get_if<std::vector<std::string>>(&settings)) {
+      for (const std::string& e : *errors)
+        std::fprintf(stderr, "aiopid: %s\n", e.c_str());
+      return kExitConfig;
+    }
+    api_config = std::move(std::get<aiopid::api::ServerConfig>(settings));
+    if (!tokens.empty()) spdlog::debug("API tokens from {}", tokens);
+  }
+#endif
   if (mode == Mode::check) {
     std::printf(
         "aiopid: configuration OK: %zu file%s, %zu device%s, %zu event%s, %zu task%s, %zu schedule%s\n",
@@ -275,23 +292,6 @@ int main(int argc, char** argv) {
     board->list_hardware(stdout);
     return kExitOk;
   }
-
-#ifdef AIOPID_REMOTE_API
-  // The remote API's settings are checked before anything runs: a listener beyond loopback without tokens, a
-  // broken tokens file or half a TLS setup is a configuration error (exit 78), like any other.
-  std::optional<aiopid::api::ServerConfig> api_config;
-  if (config.api.enabled) {
-    const std::string tokens = aiopid::remote::tokens_path(config.api, std::getenv("CREDENTIALS_DIRECTORY"));
-    auto settings = aiopid::remote::server_config(config.api, tokens, AIOPID_VERSION);
-    if (auto* errors = std::get_if<std::vector<std::string>>(&settings)) {
-      for (const std::string& e : *errors)
-        std::fprintf(stderr, "aiopid: %s\n", e.c_str());
-      return kExitConfig;
-    }
-    api_config = std::move(std::get<aiopid::api::ServerConfig>(settings));
-    if (!tokens.empty()) spdlog::debug("API tokens from {}", tokens);
-  }
-#endif
 
   // Running. Signals are blocked before anything could start a thread.
   aiopid::runtime::SignalFd signals;
