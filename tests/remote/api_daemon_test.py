@@ -4,7 +4,8 @@ REST, Python's websockets for JSON-RPC over WebSocket, and aiopictl.
 
     api_daemon_test.py AIOPID AIOPICTL CASE
 
-CASE: rest | websocket_rpc | subscriptions | tokens | non_loopback_refused | aiopictl | bad_requests_keep_serving
+CASE: rest | websocket_rpc | subscriptions | tokens | tls | non_loopback_refused | aiopictl |
+      bad_requests_keep_serving
 
 Nothing depends on wall-clock timing: every wait is for something to happen, with a generous safety timeout.
 """
@@ -81,7 +82,7 @@ def start(aiopid, workdir, text):
     d = Daemon(aiopid, workdir, text)
     d.wait_message(lambda m: "READY=1" in m.split("\n"), "READY=1")
     d.wait_log("API: listening on ")
-    m = re.search(r"API: listening on (http://[^ \n]+)", d.log_text())
+    m = re.search(r"API: listening on (https?://[^ \n]+)", d.log_text())
     expect(m is not None, "the API's URL in the log:\n" + d.log_text())
     d.url = m.group(1)
     d.ws_url = d.url.replace("http://", "ws://") + "/api/v1/ws"
@@ -281,6 +282,37 @@ def tokens(aiopid, aiopictl, workdir):
     expect(d.stop() == 0, "exit 0")
 
 
+def tls(aiopid, aiopictl, workdir):
+    import ssl
+    cert, key = os.path.join(workdir, "api.crt"), os.path.join(workdir, "api.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], check=True, capture_output=True)
+    d = start(aiopid, workdir, config(api_extra=f'tls_certificate = "{cert}"\ntls_key = "{key}"'))
+    expect(d.url.startswith("https://"), f"an https URL: {d.url}")
+    d.ws_url = d.url.replace("https://", "wss://") + "/api/v1/ws"
+    out = subprocess.run(["curl", "-sS", "--cacert", cert, "-w", "\n%{http_code}", d.url + "/api/v1/devices/led"],
+                         capture_output=True, text=True, check=True).stdout
+    text, _, status = out.rpartition("\n")
+    expect(status == "200" and json.loads(text)["name"] == "led", f"REST over TLS: {status} {text}")
+    p = subprocess.run(["curl", "-sS", d.url + "/api/v1/devices"], capture_output=True, text=True)
+    expect(p.returncode != 0, "an untrusted certificate is refused by curl")
+    plain = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                            d.url.replace("https://", "http://") + "/api/v1/devices"], capture_output=True, text=True)
+    expect(plain.stdout != "200", "plain HTTP on the TLS port is not served")
+
+    async def body():
+        context = ssl.create_default_context(cafile=cert)
+        async with websockets.connect(d.ws_url, ssl=context) as ws:
+            answer = await rpc(ws, "devices.list")
+            expect(len(answer["result"]) == 3, str(answer))
+    asyncio.run(body())
+    p = subprocess.run([aiopictl, "--url", d.url, "--cacert", cert, "--json", "get", "led"], capture_output=True,
+                       text=True, timeout=SAFETY_TIMEOUT)
+    expect(p.returncode == 0 and json.loads(p.stdout)["name"] == "led", f"aiopictl over TLS: {p.returncode} {p.stderr}")
+    expect(d.stop() == 0, "exit 0")
+
+
 def non_loopback_refused(aiopid, aiopictl, workdir):
     cfg = os.path.join(workdir, "aiopid.toml")
     with open(cfg, "w") as f:
@@ -354,6 +386,7 @@ CASES = {
     "websocket_rpc": websocket_rpc,
     "subscriptions": subscriptions,
     "tokens": tokens,
+    "tls": tls,
     "non_loopback_refused": non_loopback_refused,
     "aiopictl": aiopictl_client,
     "bad_requests_keep_serving": bad_requests_keep_serving,
