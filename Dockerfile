@@ -4,6 +4,7 @@
 #   docker run --rm --name aiopid aiopid                 # logs to the console; Ctrl-C / docker stop = SIGTERM
 #   docker kill -s HUP aiopid                            # re-read the config (a bad one keeps the old running)
 #   docker run --rm -v "$PWD/my.toml:/etc/aiopi/aiopid.toml:ro" aiopid    # another config
+#   docker exec aiopid aiopictl devices                  # the remote API from inside the container
 #
 # Two stages: Debian bookworm builds aiopi's .debs with the project's own scripts (tools/install-deps, the
 # default preset, tools/build-deb); bookworm-slim installs only the aiopid .deb, so apt brings exactly the runtime
@@ -32,8 +33,11 @@ RUN apt-get update \
 VOLUME ["/var/lib/aiopi"]
 USER aiopi
 WORKDIR /var/lib/aiopi
-# No HEALTHCHECK yet: aiopid has no endpoint to ask until the remote API (the next issue); a stuck loop shows as a
-# missing watchdog under systemd, which a container does not have. The process exiting ends the container.
+# Healthy = the API answers daemon.info (which runs on the loop, so a stuck loop fails it). The API listens on the
+# container's loopback; to reach it from outside, mount a conf.d fragment with `[api] listen = ["0.0.0.0"]` and a
+# tokens file (aiopid refuses a non-loopback listener without tokens; docs/remote-api.md) and publish 8765.
+HEALTHCHECK --interval=30s --timeout=5s CMD ["/usr/bin/aiopictl", "--timeout", "4", "info"]
+EXPOSE 8765
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/sbin/aiopid"]
 CMD ["--config", "/etc/aiopi/aiopid.toml", "--board", "sim"]
