@@ -12,25 +12,18 @@
 #include "aiopi/sim/sim_backend.hpp"
 #include "aiopi/sim/sim_i2c.hpp"
 #include "aiopi/sleep.hpp"
-#include "aiopid/config/builtin_device_types.hpp"
-#include "aiopid/config/load.hpp"
 #include "aiopid/runtime/runtime.hpp"
 #include "aiopid/runtime/sim_board.hpp"
+#include "runtime_support.hpp"
 
 using namespace std::chrono_literals;
 using aiopid::runtime::OpErrc;
 using aiopid::runtime::OpResult;
 using aiopid::runtime::RegisterWrite;
 using aiopid::runtime::Runtime;
+using aiopid::runtime::testing::parse;
 
 namespace {
-
-aiopid::config::Config parse(const std::string& text) {
-  static const aiopid::config::DeviceTypeRegistry types = aiopid::config::builtin_device_registry();
-  auto result = aiopid::config::load_config_texts({{"test.toml", text}}, types);
-  EXPECT_TRUE(result.config) << result.diagnostics.to_string();
-  return std::move(*result.config);
-}
 
 const std::string kConfig = R"([daemon]
 board = "sim"

@@ -14,12 +14,12 @@
 #include "aiopi/loop.hpp"
 #include "aiopi/sim/sim_backend.hpp"
 #include "aiopi/sleep.hpp"
-#include "aiopid/config/builtin_device_types.hpp"
 #include "aiopid/config/load.hpp"
 #include "aiopid/runtime/runtime.hpp"
 #include "aiopid/runtime/sim_board.hpp"
 #include "aiopid/runtime/state_file_store.hpp"
 #include "aiopid/state/state.hpp"
+#include "runtime_support.hpp"
 
 using namespace std::chrono_literals;
 using aiopid::runtime::PersistedState;
@@ -102,7 +102,6 @@ TEST(RetainedDuty, RestoredAtOpeningAndSaved) {
   state.saved = PersistedState{};
   state.saved->duties["fan"] = 0.6;
   Runtime runtime{loop, board, {.state = &state}};
-  static const aiopid::config::DeviceTypeRegistry types = aiopid::config::builtin_device_registry();
   auto config = aiopid::config::load_config_texts({{"test.toml", R"([daemon]
 board = "sim"
 log_level = "off"
@@ -127,7 +126,7 @@ persistent = true
 start = "boot"
 actions = [ { sleep = "1s" }, { set = "fan", value = 0.9 }, { set_event = "save_now" } ]
 )"}},
-                                                  types);
+                                                  aiopid::runtime::testing::types());
   ASSERT_TRUE(config.config) << config.diagnostics.to_string();
   auto body = [&]() -> aiopi::Task<> {
     co_await runtime.apply(std::move(*config.config));

@@ -11,26 +11,15 @@
 #include "aiopi/sim/sim_digital.hpp"
 #include "aiopi/sim/sim_uart.hpp"
 #include "aiopi/sleep.hpp"
-#include "aiopid/config/builtin_device_types.hpp"
-#include "aiopid/config/load.hpp"
 #include "aiopid/runtime/runtime.hpp"
 #include "aiopid/runtime/sim_board.hpp"
+#include "runtime_support.hpp"
 
 using namespace std::chrono_literals;
 using aiopid::runtime::Runtime;
+using aiopid::runtime::testing::parse;
 
 namespace {
-
-const aiopid::config::DeviceTypeRegistry& types() {
-  static const aiopid::config::DeviceTypeRegistry registry = aiopid::config::builtin_device_registry();
-  return registry;
-}
-
-aiopid::config::Config parse(const std::string& text) {
-  auto result = aiopid::config::load_config_texts({{"test.toml", text}}, types());
-  EXPECT_TRUE(result.config) << result.diagnostics.to_string();
-  return std::move(*result.config);
-}
 
 const std::string kHeader = "[daemon]\nboard = \"sim\"\nlog_level = \"warn\"\n";
 
