@@ -2,7 +2,7 @@
 # between the BEGIN and END markers must be what GENERATOR prints.
 #   cmake -DMODE=check -DGENERATOR=path/to/aiopid-config-reference -DDOC=docs/daemon.md -P reference_doc.cmake
 # WHAT (default config) and UPDATE_TARGET (default daemon-docs) name the reference: docs/remote-api.md's method
-# reference uses WHAT=api, UPDATE_TARGET=api-docs.
+# reference uses WHAT=api, UPDATE_TARGET=api-docs. GENERATOR_ARG, when set, is passed to the generator.
 if(NOT DEFINED WHAT)
   set(WHAT config)
 endif()
@@ -12,7 +12,7 @@ endif()
 set(begin_marker "<!-- BEGIN generated ${WHAT} reference (aiopid-${WHAT}-reference; update: cmake --build BUILD --target ${UPDATE_TARGET}) -->")
 set(end_marker "<!-- END generated ${WHAT} reference -->")
 
-execute_process(COMMAND ${GENERATOR} OUTPUT_VARIABLE generated RESULT_VARIABLE rc)
+execute_process(COMMAND ${GENERATOR} ${GENERATOR_ARG} OUTPUT_VARIABLE generated RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${GENERATOR} failed: ${rc}")
 endif()
