@@ -5,6 +5,9 @@
 #   docker kill -s HUP aiopid                            # re-read the config (a bad one keeps the old running)
 #   docker run --rm -v "$PWD/my.toml:/etc/aiopi/aiopid.toml:ro" aiopid    # another config
 #   docker exec aiopid aiopictl devices                  # the remote API from inside the container
+#   tools/container-check                                # builds and checks the image (also podman / buildah)
+#
+# podman / buildah: build with --format docker, or the HEALTHCHECK is dropped (the OCI format has none).
 #
 # Two stages: Debian bookworm builds aiopi's .debs with the project's own scripts (tools/install-deps, the
 # default preset, tools/build-deb); bookworm-slim installs only the aiopid .deb, so apt brings exactly the runtime
