@@ -85,6 +85,7 @@ TEST_F(Load, BuildsTheTypedConfig) {
   EXPECT_EQ(c.daemon.board, Board::sim);
   EXPECT_EQ(c.daemon.log_level, LogLevel::info);
   EXPECT_EQ(c.daemon.state_dir, "/var/lib/aiopi");
+  EXPECT_FALSE(c.daemon.profile_tasks);
 
   ASSERT_EQ(c.devices.size(), 2u);
   EXPECT_EQ(c.devices[0].name, "led");

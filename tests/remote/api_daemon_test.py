@@ -172,6 +172,20 @@ def rest(aiopid, aiopictl, workdir):
     expect(status == 200 and s["enabled"] is False, f"schedule disabled: {s}")
     status, info = curl(d, "GET", "/api/v1/daemon")
     expect(status == 200 and info["board"] == "sim" and info["devices"] == 3, f"daemon info: {info}")
+    # Task profiling is off by default: no `profile`; a reload with [daemon] profile_tasks turns it on.
+    expect(info["profiling"] is False and all("profile" not in t for t in tasks), f"profiling off: {info} {tasks}")
+    d.write_config(config().replace('time_zone = "UTC"\n', 'time_zone = "UTC"\nprofile_tasks = true\n', 1))
+    status, reloaded = curl(d, "POST", "/api/v1/daemon/reload")
+    expect(status == 200 and reloaded["changed"] == 0, f"reload turning profiling on: {status} {reloaded}")
+    status, info = curl(d, "GET", "/api/v1/daemon")
+    expect(status == 200 and info["profiling"] is True, f"daemon info, profiling on: {info}")
+    status, forever = curl(d, "POST", "/api/v1/tasks/forever/start")
+    profile = forever.get("profile", {})
+    expect(status == 200 and set(profile) == {"run_time_us", "longest_run_us", "resumes"}
+           and isinstance(profile["resumes"], int) and 0 <= profile["longest_run_us"] <= profile["run_time_us"],
+           f"a task's profile: {status} {forever}")
+    status, tasks = curl(d, "GET", "/api/v1/tasks")
+    expect(status == 200 and all("profile" in t for t in tasks), f"every task profiled: {tasks}")
     status, doc = curl(d, "GET", "/api/v1/openrpc.json")
     names = {m["name"] for m in doc["methods"]}
     expect(status == 200 and {"devices.set", "tasks.restart", "subscribe", "schedules.run_now"} <= names,

@@ -68,6 +68,15 @@ void build_daemon(TableSchema& s) {
           .default_value = Node::string("local"),
           .doc = "Zone of schedules that name none: `local` (the machine's), an IANA name or a fixed offset.",
           .example = "\"Europe/London\""},
+      Field{
+          .key = "profile_tasks",
+          .type = FieldType::boolean,
+          .default_value = Node::boolean(false),
+          .doc =
+              "Measure the CPU time each task takes on the loop (two clock reads per resume): the remote "
+              "API's `tasks.list` and `tasks.get` then show a `profile` per task. A reload applies a change "
+              "at once; turning it on starts the figures from zero.",
+          .example = "true"},
   };
 }
 

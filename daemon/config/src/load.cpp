@@ -164,6 +164,7 @@ void Loader::build_daemon(Config& config) {
     if (const auto l = parse_log_level(*level)) config.daemon.log_level = *l;
   }
   if (const std::string* zone = d.get_string("time_zone")) config.daemon.time_zone = *zone;
+  config.daemon.profile_tasks = d.get_bool("profile_tasks", config.daemon.profile_tasks);
 }
 
 std::vector<std::string> strings_of(const Node* list) {

@@ -67,13 +67,20 @@ Json event_schema() {
                         {"source", "any"}});
 }
 Json task_schema() {
-  return object_schema({{"name", "string"},
-                        {"description", "string"},
-                        {"state", "string"},
-                        {"starts", "integer"},
-                        {"completed", "integer"},
-                        {"cancelled", "integer"},
-                        {"start", "array"}});
+  Json schema = object_schema({{"name", "string"},
+                               {"description", "string"},
+                               {"state", "string"},
+                               {"starts", "integer"},
+                               {"completed", "integer"},
+                               {"cancelled", "integer"},
+                               {"start", "array"}});
+  Json profile =
+      object_schema({{"run_time_us", "number"}, {"longest_run_us", "number"}, {"resumes", "integer"}});
+  profile["description"] =
+      "only while task profiling is on ([daemon] profile_tasks): CPU time on the loop summed over every "
+      "resume of every run, the longest resume, and the number of resumes, since profiling was turned on";
+  schema["properties"]["profile"] = std::move(profile);
+  return schema;
 }
 Json schedule_schema() {
   return object_schema({{"name", "string"},
@@ -155,7 +162,8 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                                                  {"devices", "integer"},
                                                  {"events", "integer"},
                                                  {"tasks", "integer"},
-                                                 {"schedules", "integer"}}),
+                                                 {"schedules", "integer"},
+                                                 {"profiling", "boolean"}}),
                  .rest = get("/api/v1/daemon"),
                  .handler = [&rt, &reg, &facts](CallContext&) -> aiopi::Task<MethodResult> {
                    const runtime::DaemonInfo info = rt.info();
@@ -172,6 +180,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                    j["events"] = reg.events.size();
                    j["tasks"] = reg.tasks.size();
                    j["schedules"] = reg.schedules.size();
+                   j["profiling"] = info.profiling;
                    co_return j;
                  }});
   methods.add(MethodSpec{
@@ -344,17 +353,23 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          }});
 
   // ------------------------------------------------------------------------------------------ tasks
-  methods.add(MethodSpec{.name = "tasks.list",
-                         .summary = "Every declared task: state and run counts.",
-                         .scope = Scope::read,
-                         .result_schema = array_of(task_schema()),
-                         .rest = get("/api/v1/tasks"),
-                         .handler = [&reg](CallContext&) -> aiopi::Task<MethodResult> {
-                           Json out = Json::array();
-                           for (const auto& [name, t] : reg.tasks)
-                             out.push_back(task_json(*t));
-                           co_return out;
-                         }});
+  methods.add(MethodSpec{
+      .name = "tasks.list",
+      .summary = "Every declared task: state, run counts and, while profiling is on, its run times.",
+      .description =
+          "While task profiling is on ([daemon] profile_tasks; daemon.info says `profiling`), each task "
+          "also has a `profile`: `run_time_us` (CPU time on the loop, every resume of every run "
+          "summed), `longest_run_us` (the longest single resume) and `resumes`, counted since "
+          "profiling was turned on. tasks.get and the other tasks.* methods show it too.",
+      .scope = Scope::read,
+      .result_schema = array_of(task_schema()),
+      .rest = get("/api/v1/tasks"),
+      .handler = [&rt, &reg](CallContext&) -> aiopi::Task<MethodResult> {
+        Json out = Json::array();
+        for (const auto& [name, t] : reg.tasks)
+          out.push_back(task_json(*t, rt.profiling()));
+        co_return out;
+      }});
   methods.add(MethodSpec{.name = "tasks.get",
                          .summary = "One task.",
                          .scope = Scope::read,
@@ -362,11 +377,11 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          .result_schema = task_schema(),
                          .rest = get("/api/v1/tasks/{name}"),
                          .errors = {api::rpc_code::not_found},
-                         .handler = [&reg](CallContext& call) -> aiopi::Task<MethodResult> {
+                         .handler = [&rt, &reg](CallContext& call) -> aiopi::Task<MethodResult> {
                            const std::string name = call.params["name"];
                            const auto it = reg.tasks.find(name);
                            if (it == reg.tasks.end()) co_return not_found("task", name);
-                           co_return task_json(*it->second);
+                           co_return task_json(*it->second, rt.profiling());
                          }});
   methods.add(MethodSpec{.name = "tasks.start",
                          .summary = "Starts a declared task (nothing happens if it is running).",
@@ -380,7 +395,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                            const auto it = reg.tasks.find(name);
                            if (it == reg.tasks.end()) co_return not_found("task", name);
                            if (const runtime::OpResult r = rt.start_task(name); !r) co_return error_of(r);
-                           co_return task_json(*it->second);
+                           co_return task_json(*it->second, rt.profiling());
                          }});
   methods.add(MethodSpec{.name = "tasks.cancel",
                          .summary = "Cancels a task's run in progress (its cleanup runs).",
@@ -394,7 +409,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                            const auto it = reg.tasks.find(name);
                            if (it == reg.tasks.end()) co_return not_found("task", name);
                            if (const runtime::OpResult r = rt.cancel_task(name); !r) co_return error_of(r);
-                           co_return task_json(*it->second);
+                           co_return task_json(*it->second, rt.profiling());
                          }});
   methods.add(MethodSpec{.name = "tasks.restart",
                          .summary = "Cancels a task's run (waiting for its cleanup) and starts it again.",
@@ -407,7 +422,7 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                            const std::string name = call.params["name"];
                            if (const runtime::OpResult r = co_await rt.restart_task(name); !r)
                              co_return error_of(r);
-                           co_return task_json(*reg.tasks.find(name)->second);
+                           co_return task_json(*reg.tasks.find(name)->second, rt.profiling());
                          }});
 
   // -------------------------------------------------------------------------------------- schedules

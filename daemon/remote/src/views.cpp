@@ -111,7 +111,7 @@ Json event_json(const runtime::LiveEvent& e) {
   return j;
 }
 
-Json task_json(const runtime::LiveTask& t) {
+Json task_json(const runtime::LiveTask& t, bool with_profile) {
   Json j = Json::object();
   j["name"] = t.config.name;
   j["description"] = t.config.description;
@@ -133,6 +133,12 @@ Json task_json(const runtime::LiveTask& t) {
   for (const std::string& e : t.config.start_events)
     start.push_back("event " + e);
   j["start"] = std::move(start);
+  if (with_profile) {
+    const runtime::TaskProfile p = t.profile();
+    j["profile"] = Json{{"run_time_us", static_cast<double>(p.run_time_ns) / 1e3},
+                        {"longest_run_us", static_cast<double>(p.longest_run_ns) / 1e3},
+                        {"resumes", p.resumes}};
+  }
   return j;
 }
 

@@ -180,6 +180,10 @@ aiopi::Task<ApplySummary> Runtime::apply(config::Config next) {
 
   const config::Config previous = std::exchange(config_, std::move(next));
   set_log_level_hook(config_.daemon.log_level);
+  // Only a change of the key: set_profiling may have changed it since, and a reload keeps what did not
+  // change.
+  if (first || previous.daemon.profile_tasks != config_.daemon.profile_tasks)
+    set_profiling(config_.daemon.profile_tasks);
 
   // Start what is new or changed; unchanged objects keep running untouched.
   for (const config::EventConfig& e : config_.events) {
@@ -718,6 +722,8 @@ bool Runtime::launch_task(LiveTask& t) {
   if (t.running()) return true;
   ++t.starts;
   notify_task(t, TaskState::started);
+  t.earlier_runs = t.profile();  // the ended run's figures are final now: its last resume has returned
+  t.run_baseline = {};
   t.run = loop_.create_task(task_body(t, RunTally(*this, t)), t.config.name.c_str());
   return true;
 }
@@ -1038,6 +1044,19 @@ aiopi::Task<ReloadOutcome> Runtime::reload() {
   co_return co_await options_.reload(*this);
 }
 
+void Runtime::set_profiling(bool on) {
+  if (on == loop_.profiling()) return;
+  if (on) {
+    for (auto& [name, task] : registry_.tasks) {
+      task->earlier_runs = {};
+      task->run_baseline = {};
+      task->run_baseline = task->run_profile();
+    }
+  }
+  loop_.set_profiling(on);
+  spdlog::info("task profiling {}", on ? "on" : "off");
+}
+
 DaemonInfo Runtime::info() {
   DaemonInfo i;
   i.started = started_at_;
@@ -1047,6 +1066,7 @@ DaemonInfo Runtime::info() {
   i.uptime = started_ ? loop_.now() - started_at_ : aiopi::Duration{0};
   i.watchdog_lag = watchdog_lag_;
   i.watchdog_lag_max = watchdog_lag_max_;
+  i.profiling = loop_.profiling();
   return i;
 }
 

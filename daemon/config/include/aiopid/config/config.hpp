@@ -29,6 +29,8 @@ struct DaemonSettings {
   LogLevel log_level = LogLevel::info;
   /// Default zone of schedules: "local" (the machine's), a fixed offset or an IANA name.
   std::string time_zone = "local";
+  /// The loop measures each resume of a task (two clock reads per resume); the API's tasks show the figures.
+  bool profile_tasks = false;
 };
 
 /// The remote API's `[api]` section (docs/remote-api.md). Tokens are not here: `tokens_file` names them.

@@ -25,7 +25,8 @@ api::Json unit_of(const runtime::LiveDevice& device);
 
 api::Json device_json(const runtime::LiveDevice& device, bool with_params);
 api::Json event_json(const runtime::LiveEvent& event);
-api::Json task_json(const runtime::LiveTask& task);
+/// `with_profile` (while the runtime profiles task runs): a `profile` object with the task's figures.
+api::Json task_json(const runtime::LiveTask& task, bool with_profile);
 /// `next`: how many coming fire times to list, computed from `now` in the schedule's zone.
 api::Json schedule_json(const runtime::LiveSchedule& schedule, int next, aiopi::cron::Instant now);
 

@@ -80,6 +80,7 @@ struct DaemonInfo {
   std::optional<aiopi::Duration> watchdog_lag;
   /// The largest such lag seen since the start.
   std::optional<aiopi::Duration> watchdog_lag_max;
+  bool profiling = false;  ///< whether task runs are measured (Runtime::set_profiling)
 };
 
 }  // namespace aiopid::runtime

@@ -2,6 +2,7 @@
 // kept by name with stable addresses. The runtime owns them; the remote API (next issue) reads them.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -56,6 +57,19 @@ struct LiveEvent {
   std::uint64_t set_count = 0;
 };
 
+/// What the loop measured of a task's runs while profiling was on ([daemon] profile_tasks).
+struct TaskProfile {
+  std::uint64_t run_time_ns = 0;     ///< time spent running on the loop, every resume summed
+  std::uint64_t longest_run_ns = 0;  ///< the longest single resume
+  std::uint64_t resumes = 0;         ///< times it was resumed
+
+  /// This profile with `later` (the figures of another period or run) added.
+  [[nodiscard]] TaskProfile plus(const TaskProfile& later) const noexcept {
+    return {run_time_ns + later.run_time_ns, std::max(longest_run_ns, later.longest_run_ns),
+            resumes + later.resumes};
+  }
+};
+
 struct LiveTask {
   config::TaskConfig config;
   aiopi::TaskHandle<> run;      ///< the run in progress or the last one
@@ -63,7 +77,23 @@ struct LiveTask {
   std::uint64_t completed = 0;  ///< runs that finished (not cancelled)
   std::uint64_t cancelled = 0;  ///< runs cancelled
   std::uint64_t failed = 0;     ///< runs that ended with an exception
+  /// The runs before `run`, summed when the next run replaces it (the loop's figures live in a run's task,
+  /// and its last resume is only counted once that resume has returned).
+  TaskProfile earlier_runs;
+  /// `run`'s own figures when profiling was last turned on: what it had counted before is not this period's.
+  TaskProfile run_baseline;
   [[nodiscard]] bool running() const noexcept { return run && !run.done(); }
+  /// `run`'s figures since profiling was last turned on.
+  [[nodiscard]] TaskProfile run_profile() const noexcept {
+    if (!run) return {};
+    const aiopi::TaskBase& base = run.base();
+    // A longest resume no larger than the baseline's may date from before: left out rather than misreported.
+    const std::uint64_t longest =
+        base.longest_run_ns() > run_baseline.longest_run_ns ? base.longest_run_ns() : 0;
+    return {base.run_time_ns() - run_baseline.run_time_ns, longest, base.run_count() - run_baseline.resumes};
+  }
+  /// Every run's figures since profiling was last turned on (or the task started, if later).
+  [[nodiscard]] TaskProfile profile() const noexcept { return earlier_runs.plus(run_profile()); }
 };
 
 struct LiveSchedule {

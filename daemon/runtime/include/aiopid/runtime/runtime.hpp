@@ -93,6 +93,11 @@ class Runtime {
   [[nodiscard]] NextFires next_fires(std::string_view name, int count);
   /// Reloads the configuration through RuntimeOptions::reload (one reload at a time: a second one waits).
   aiopi::Task<ReloadOutcome> reload();
+  /// Turns the loop's profiling of task runs on or off (apply() does it from [daemon] profile_tasks when that
+  /// changes). Turning it on starts every task's figures (LiveTask::profile) from zero.
+  void set_profiling(bool on);
+  /// Whether the loop measures task runs: LiveTask::profile is meaningful only then.
+  [[nodiscard]] bool profiling() const noexcept { return loop_.profiling(); }
   /// Start time and the loop's lag.
   [[nodiscard]] DaemonInfo info();
   /// How long a task made ready now waits for its turn on the loop (the loop's current lag).
