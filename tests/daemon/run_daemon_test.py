@@ -24,6 +24,10 @@ board = "sim"
 log_level = "debug"
 time_zone = "UTC"
 
+# Any free port: tests running side by side (ctest -j) must not compete for the default 8765.
+[api]
+port = 0
+
 [devices.keep]
 type = "digital_out"
 chip = "sim"
