@@ -4,9 +4,10 @@
 
 #include <cstdlib>
 #include <memory>
+#include <string>
 
+#include "aiopid/runtime/journal_sink.hpp"
 #include "spdlog/sinks/stdout_sinks.h"
-#include "spdlog/sinks/systemd_sink.h"
 #include "spdlog/spdlog.h"
 
 namespace aiopid::runtime {
@@ -19,18 +20,16 @@ LogTarget detect_log_target() {
   const bool by_systemd = (stream && *stream) || (invocation && *invocation);
   // Without journald's socket (a container, a test faking the variables) the journal sink would lose every
   // line: stderr then, which systemd hands to whatever collects the unit's output.
-  return by_systemd && ::access("/run/systemd/journal/socket", W_OK) == 0 ? LogTarget::journal
-                                                                          : LogTarget::console;
+  return by_systemd && ::access(std::string(journal_socket_path).c_str(), W_OK) == 0 ? LogTarget::journal
+                                                                                     : LogTarget::console;
 }
 
 void setup_logging(LogTarget target, config::LogLevel level) {
   std::shared_ptr<spdlog::logger> logger;
   if (target == LogTarget::journal) {
-    // sd_journal_send: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER=aiopid, TID and CODE_* fields; no timestamp or
-    // level in the text (the journal has both).
-    auto sink = std::make_shared<spdlog::sinks::systemd_sink_mt>("aiopid", true);
-    logger = std::make_shared<spdlog::logger>("aiopid", sink);
-    logger->set_pattern("%v");
+    // journald's native protocol: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER=aiopid, TID and CODE_* fields; no
+    // timestamp or level in the text (the journal has both).
+    logger = std::make_shared<spdlog::logger>("aiopid", std::make_shared<JournalSink>("aiopid"));
   } else {
     // stderr, unbuffered line by line: a person or a test reads it as it happens.
     logger = std::make_shared<spdlog::logger>("aiopid", std::make_shared<spdlog::sinks::stderr_sink_mt>());
