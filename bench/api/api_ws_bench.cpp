@@ -403,13 +403,25 @@ class CpuWindow {
         client0_(sched_times(self_)),
         d0_(thread_sched_times(d.pid())) {}
 
-  void finish(Json& line) const {
-    const double wall_ns = static_cast<double>(mono_us() - t0_) * 1e3;
+  struct Used {
+    double client_cpu_s = 0, daemon_cpu_s = 0;
+  };
+
+  /// The window ends (finish() reports it later).
+  void stop() {
+    t1_ = mono_us();
+    client1_ = sched_times(self_);
+    d1_ = thread_sched_times(daemon_.pid());
+  }
+
+  Used finish(Json& line) {
+    if (t1_ == 0) stop();
+    const double wall_ns = static_cast<double>(t1_ - t0_) * 1e3;
     auto pct = [wall_ns](std::int64_t ns) { return static_cast<double>(ns) / wall_ns * 100; };
-    const SchedTimes client = sched_times(self_);
+    const SchedTimes client = client1_;
     std::vector<std::pair<SchedTimes, long>> threads;
     double total = 0;
-    for (const auto& [tid, t] : thread_sched_times(daemon_.pid())) {
+    for (const auto& [tid, t] : d1_) {
       const auto before = d0_.find(tid);
       const SchedTimes b = before == d0_.end() ? SchedTimes{} : before->second;
       threads.push_back({SchedTimes{t.run_ns - b.run_ns, t.wait_ns - b.wait_ns}, tid});
@@ -431,14 +443,15 @@ class CpuWindow {
         .num("client_runq_pct", pct(client.wait_ns - client0_.wait_ns), 0)
         .num("daemon_cpu_pct", total, 0)
         .raw("daemon_threads_pct", shares.c_str());
+    return {static_cast<double>(client.run_ns - client0_.run_ns) / 1e9, total / 100 * wall_ns / 1e9};
   }
 
  private:
   const Daemon& daemon_;
-  std::int64_t t0_;
+  std::int64_t t0_, t1_ = 0;
   std::filesystem::path self_;
-  SchedTimes client0_;
-  std::map<long, SchedTimes> d0_;
+  SchedTimes client0_, client1_;
+  std::map<long, SchedTimes> d0_, d1_;
 };
 
 void latency_fields(Json& line, std::vector<std::int64_t>& us) {
@@ -532,8 +545,9 @@ asio::awaitable<void> fanout(const char* name, Clients& clients, Client& control
         sent += allowed;
       }
     }
-    co_await sleep_for(paced_rate > 0 ? 1ms : 200us);
+    co_await sleep_for(paced_rate > 0 ? 5ms : 200us);  // paced: 5 events a message
   }
+  if (cpu) cpu->stop();
   // Every event set (the answer to events.get follows the batches sent before it) arrives, or is reported
   // dropped, at every client.
   const std::int64_t produced = co_await tick_set_count(control) - set_before;
@@ -564,7 +578,15 @@ asio::awaitable<void> fanout(const char* name, Clients& clients, Client& control
     line.integer("p50_us", d.p50).integer("p99_us", d.p99).integer("max_us", d.max);
   }
   line.num("seconds", seconds, 1).num("loadavg_1m", load);
-  if (cpu) cpu->finish(line);
+  if (cpu) {
+    // What one core would deliver if the daemon (its API thread, nearly all of it) had it to itself: the
+    // figure to compare when the machine is loaded.
+    const CpuWindow::Used used = cpu->finish(line);
+    if (used.daemon_cpu_s > 0)
+      line.num("per_daemon_cpu_s", static_cast<double>(in_window) / used.daemon_cpu_s, 0);
+    if (used.client_cpu_s > 0)
+      line.num("per_client_cpu_s", static_cast<double>(in_window) / used.client_cpu_s, 0);
+  }
   line.raw("allocs_per_op", "null").print();
   if (produced != sent) {
     std::fprintf(stderr, "bench_api_ws: %s: %lld events sent, %lld set (requests refused?)\n", name,
