@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -61,7 +62,6 @@ void stop_when_closed(ServerState& state, std::shared_ptr<asio::steady_timer> ti
 }
 
 void fan_out(ServerState& state, const Notification& note) {
-  if (state.stopping.load()) return;
   std::shared_ptr<const NotificationText> text;  // serialised once, for the first session that wants it
   state.for_each([&](Connection& c) {
     const Session* session = c.subscriber();
@@ -69,6 +69,26 @@ void fan_out(ServerState& state, const Notification& note) {
     if (!text) text = std::make_shared<const NotificationText>(notification_text(note));
     c.notify(text);
   });
+}
+
+/// The API thread's side of the publish backlog: everything published since the last drain, fanned out in
+/// order. Notifications the backlog dropped (it was full) were older than all of these, so every subscribed
+/// connection hears of them first; which topics they had is not kept, so a connection may be told of drops
+/// it would not have received (it resynchronises with *.list either way).
+void drain(ServerState& state) {
+  std::deque<Notification>& batch = state.fanning_out;
+  const std::uint64_t dropped = state.backlog.take(batch);
+  if (!state.stopping.load()) {
+    if (dropped > 0) {
+      state.for_each([dropped](Connection& c) {
+        const Session* session = c.subscriber();
+        if (session != nullptr && !session->patterns().empty()) c.report_dropped(dropped);
+      });
+    }
+    for (const Notification& note : batch)
+      fan_out(state, note);
+  }
+  batch.clear();
 }
 
 }  // namespace
@@ -211,6 +231,7 @@ void Server::stop() {
   impl.thread.join();
   // Connections still open (the grace period ended) and queued handlers go while the io_context exists.
   state.drop_all();
+  state.backlog.clear();
   impl.listeners.clear();
   state.ioc.reset();
   state.tls.reset();
@@ -253,9 +274,12 @@ ServerStats Server::stats() const {
 }
 
 void Server::publish(Notification n) {
-  auto note = std::make_shared<const Notification>(std::move(n));
   ServerState& state = impl_->state;
-  state.gate->run_if_open([&] { asio::post(*state.ioc, [&state, note] { fan_out(state, *note); }); });
+  state.gate->run_if_open([&] {
+    const auto pushed = state.backlog.push(std::move(n));
+    if (pushed.dropped) state.counters.notifications_dropped.fetch_add(1);
+    if (pushed.post_drain) asio::post(*state.ioc, [&state] { drain(state); });
+  });
 }
 
 }  // namespace aiopid::api

@@ -6,6 +6,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "aiopid/api/json_depth.hpp"
 #include "aiopid/api/jsonrpc.hpp"
 #include "server_auth.hpp"
 #include "server_websocket_session.hpp"
@@ -259,6 +260,11 @@ std::shared_ptr<Session> HttpSession<Stream>::make_session(const Principal& prin
 
 template <class Stream>
 void HttpSession<Stream>::call_rpc(const HttpRequest& request, const Principal& principal) {
+  if (auto too_deep = check_json_depth(request.body(), state_.config.limits.max_json_depth)) {
+    respond(json_response(http::status::bad_request, jsonrpc_error(nullptr, *too_deep),
+                          state_.config.server_name, version_, keep_alive_));
+    return;
+  }
   Json message = Json::parse(request.body(), nullptr, false);
   if (message.is_discarded()) {
     const Json answer = jsonrpc_error(
@@ -289,6 +295,10 @@ void HttpSession<Stream>::call_rest(const HttpRequest& request, const Principal&
   const std::string& server = state_.config.server_name;
   Json body = nullptr;
   if (!request.body().empty()) {
+    if (auto too_deep = check_json_depth(request.body(), state_.config.limits.max_json_depth)) {
+      respond(error_response(*too_deep, server, version_, keep_alive_));
+      return;
+    }
     body = Json::parse(request.body(), nullptr, false);
     if (body.is_discarded()) {
       respond(

@@ -36,12 +36,14 @@ std::size_t OutboundQueue::push_notification(std::shared_ptr<const NotificationT
 }
 
 std::optional<OutboundMessage> OutboundQueue::pop() {
-  if (items_.empty()) return std::nullopt;
-  if (items_.front().kind == OutboundMessage::Kind::notification && unreported_drops_ > 0) {
+  const bool report_due =
+      unreported_drops_ > 0 && (items_.empty() || items_.front().kind == OutboundMessage::Kind::notification);
+  if (report_due) {
     OutboundMessage report{OutboundMessage::Kind::dropped, {}, nullptr, unreported_drops_};
     unreported_drops_ = 0;
     return report;
   }
+  if (items_.empty()) return std::nullopt;
   OutboundMessage m = std::move(items_.front());
   items_.pop_front();
   if (m.kind == OutboundMessage::Kind::answer) {

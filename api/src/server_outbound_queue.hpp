@@ -1,8 +1,9 @@
 // A connection's outbound messages in the order they go out: answers to requests (never dropped; bounded by
 // the in-flight limit) and notifications (at most `max_notifications` queued; beyond that the oldest queued
-// notifications are dropped and counted, and the client is told how many before its next notification). It
-// also tracks whether the client stalls: the queue full and nothing accepted since. No I/O here: the
-// WebSocket session feeds it and writes what pop() gives, one message at a time.
+// notifications are dropped and counted, and the client is told how many before its next notification, or
+// at once when nothing else is queued). It also tracks whether the client stalls: the queue full and nothing
+// accepted since. No I/O here: the WebSocket session feeds it and writes what pop() gives, one message at a
+// time.
 #pragma once
 
 #include <chrono>
@@ -36,8 +37,11 @@ class OutboundQueue {
   /// Queues a notification; returns how many older ones were dropped to make room (0 or 1). A drop marks the
   /// queue full at `now` (the start of a stall) unless it already was.
   std::size_t push_notification(std::shared_ptr<const NotificationText> note, Clock::time_point now);
+  /// `count` notifications were dropped before they reached this queue (the server's publish backlog was
+  /// full): reported like the queue's own drops. Not a stall: the client did nothing wrong.
+  void add_dropped(std::uint64_t count) noexcept { unreported_drops_ += count; }
   /// The next message to write, or nullopt. A pending drop report goes out right before the next
-  /// notification.
+  /// notification, or at once when nothing is queued.
   std::optional<OutboundMessage> pop();
   /// The client accepted a message: it is not stalled.
   void on_progress() noexcept { full_since_.reset(); }

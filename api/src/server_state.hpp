@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -25,6 +26,7 @@
 #include "aiopid/api/notification_text.hpp"
 #include "aiopid/api/server.hpp"
 #include "aiopid/api/server_config.hpp"
+#include "server_publish_backlog.hpp"
 
 namespace aiopid::api::detail {
 
@@ -63,6 +65,9 @@ class Connection {
   [[nodiscard]] virtual const Session* subscriber() const noexcept { return nullptr; }
   /// From the API thread (not the connection's strand): queue a notification (serialised once for all).
   virtual void notify(std::shared_ptr<const NotificationText> /*text*/) {}
+  /// From the API thread: `count` notifications were dropped before reaching this connection (the publish
+  /// backlog overflowed); the client is told before its next notification, at once if none is queued.
+  virtual void report_dropped(std::uint64_t /*count*/) {}
 };
 
 struct Counters {
@@ -98,7 +103,11 @@ class ConnectionSlot {
 class ServerState {
  public:
   ServerState(ServerConfig cfg, const MethodRegistry& registry, Endpoint& ep)
-      : config(std::move(cfg)), methods(registry), endpoint(ep), gate(std::make_shared<Gate>()) {}
+      : config(std::move(cfg)),
+        methods(registry),
+        endpoint(ep),
+        gate(std::make_shared<Gate>()),
+        backlog(config.limits.max_publish_backlog) {}
 
   const ServerConfig config;
   const MethodRegistry& methods;
@@ -107,7 +116,9 @@ class ServerState {
   std::unique_ptr<asio::ssl::context> tls;  ///< set when TLS is configured
   Counters counters;
   const std::shared_ptr<Gate> gate;
-  std::atomic<bool> stopping{false};  ///< stop() began: no new connections
+  std::atomic<bool> stopping{false};     ///< stop() began: no new connections
+  PublishBacklog backlog;                ///< publish() → the API thread's fan-out
+  std::deque<Notification> fanning_out;  ///< the API thread's batch being fanned out (storage reused)
 
   [[nodiscard]] std::uint64_t next_id() noexcept { return next_id_.fetch_add(1) + 1; }
 

@@ -4,6 +4,7 @@
 
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "aiopid/api/json_depth.hpp"
 #include "aiopid/api/jsonrpc.hpp"
 
 namespace aiopid::api::detail {
@@ -111,6 +112,10 @@ void WebSocketSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes
 
 template <class Stream>
 void WebSocketSession<Stream>::handle_message(std::string_view text) {
+  if (auto too_deep = check_json_depth(text, state_.config.limits.max_json_depth)) {
+    push_answer(error_answer(nullptr, *too_deep));
+    return;
+  }
   Json message = Json::parse(text, nullptr, false);
   if (message.is_discarded()) {
     push_answer(
@@ -158,6 +163,15 @@ template <class Stream>
 void WebSocketSession<Stream>::notify(std::shared_ptr<const NotificationText> text) {
   asio::post(ws_.get_executor(), [self = this->shared_from_this(), text = std::move(text)]() mutable {
     self->deliver(std::move(text));
+  });
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::report_dropped(std::uint64_t count) {
+  asio::post(ws_.get_executor(), [self = this->shared_from_this(), count] {
+    if (self->closing_) return;
+    self->queue_.add_dropped(count);
+    self->pump();
   });
 }
 

@@ -37,6 +37,7 @@ class WebSocketSession final : public Connection,
   void close_for_stop() override;
   [[nodiscard]] const Session* subscriber() const noexcept override { return session_.get(); }
   void notify(std::shared_ptr<const NotificationText> text) override;
+  void report_dropped(std::uint64_t count) override;
 
   [[nodiscard]] auto executor() { return ws_.get_executor(); }
 

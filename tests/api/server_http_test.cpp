@@ -112,6 +112,38 @@ TEST(ServerHttp, BodyAndHeaderLimits) {
   EXPECT_EQ(http_get(h.server->port(), "/api/v1/devices").status, 200);
 }
 
+TEST(ServerHttp, NestingDeeperThanTheLimitIsRefusedOnBothBodyPaths) {
+  Harness h;
+  ASSERT_TRUE(h.start());
+  const auto port = h.server->port();
+  const std::size_t limit = default_max_json_depth;
+  // {"value": [[…]]}: the body object is the first level.
+  auto value_of_depth = [](std::size_t levels) {
+    return R"({"value":)" + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "}";
+  };
+  const auto at_limit = http_post(port, "/api/v1/devices/porch", value_of_depth(limit));
+  EXPECT_EQ(at_limit.status, 200);
+  EXPECT_EQ(at_limit.json()["method"], "devices.set");
+  const auto too_deep = http_post(port, "/api/v1/devices/porch", value_of_depth(limit + 1));
+  EXPECT_EQ(too_deep.status, 400);
+  EXPECT_EQ(too_deep.json()["error"]["code"], rpc_code::invalid_request);
+  EXPECT_EQ(too_deep.json()["error"]["data"]["max_depth"], 32);
+  const auto in_a_string =
+      http_post(port, "/api/v1/devices/porch", R"({"value":")" + std::string(500, '[') + R"("})");
+  EXPECT_EQ(in_a_string.status, 200);
+
+  const std::string deep_batch = std::string(limit + 1, '[') + std::string(limit + 1, ']');
+  const auto rpc = http_post(port, "/api/v1/rpc", deep_batch);
+  EXPECT_EQ(rpc.status, 400);
+  EXPECT_EQ(rpc.json()["jsonrpc"], "2.0");
+  EXPECT_EQ(rpc.json()["error"]["code"], rpc_code::invalid_request);
+  EXPECT_TRUE(rpc.json()["id"].is_null());
+  const auto rpc_ok =
+      http_post(port, "/api/v1/rpc", R"({"jsonrpc":"2.0","id":3,"method":"echo","params":[[[1]]]})");
+  EXPECT_EQ(rpc_ok.status, 200);
+  EXPECT_EQ(rpc_ok.json()["id"], 3);
+}
+
 TEST(ServerHttp, TokensAreRequiredWhenConfigured) {
   ServerConfig config = loopback_config();
   config.tokens = tokens_with("panel", Scope::control, "s3cret");

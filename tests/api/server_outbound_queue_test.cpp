@@ -61,6 +61,35 @@ TEST(OutboundQueue, DropsOldestNotificationsNeverAnswersAndReportsBeforeTheNextN
   EXPECT_EQ(q.unreported_drops(), 0u);
 }
 
+TEST(OutboundQueue, DropsFromBeforeTheQueueAreReportedAtOnceWhenNothingIsQueued) {
+  OutboundQueue q(4);
+  q.add_dropped(5);              // the server's publish backlog overflowed
+  EXPECT_FALSE(q.full_since());  // not this client's stall
+  auto report = q.pop();
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->kind, Kind::dropped);
+  EXPECT_EQ(report->dropped, 5u);
+  EXPECT_FALSE(q.pop());
+}
+
+TEST(OutboundQueue, DropsFromBeforeTheQueueAddUpWithItsOwnAndWaitForQueuedAnswers) {
+  OutboundQueue q(1);
+  const auto t = OutboundQueue::Clock::now();
+  q.push_answer("answer");
+  q.push_notification(note("n.1.x"), t);
+  q.push_notification(note("n.2.x"), t);  // n.1 goes
+  q.add_dropped(3);
+  EXPECT_EQ(q.unreported_drops(), 4u);
+  EXPECT_EQ(q.pop()->kind, Kind::answer);  // answers queued before go first
+  auto report = q.pop();
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->kind, Kind::dropped);
+  EXPECT_EQ(report->dropped, 4u);
+  auto n2 = q.pop();
+  ASSERT_TRUE(n2);
+  EXPECT_EQ(topic_of(*n2), "n.2.x");
+}
+
 TEST(OutboundQueue, AnswersAreNeverDroppedEvenBeyondTheLimit) {
   OutboundQueue q(1);
   for (int i = 0; i < 10; ++i)

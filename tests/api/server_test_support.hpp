@@ -47,7 +47,8 @@ using namespace std::chrono_literals;
 
 /// Answers on a worker thread. JSON-RPC methods: "echo" (result = params), "subscribe" {topics} (patterns
 /// added to the session; result {"subscribed": n}), "whoami" ({name, scope}), "hold" (answered only by
-/// release_held()); anything else -32601. REST calls answer {"method", "params", "caller"}; with
+/// release_held()), "block" (holds the API thread until unblock_api_thread(), then like "echo"); anything
+/// else -32601. REST calls answer {"method", "params", "caller"}; with
 /// hold_calls set they are held too.
 class FakeEndpoint final : public Endpoint {
  public:
@@ -64,6 +65,7 @@ class FakeEndpoint final : public Endpoint {
   void submit(std::shared_ptr<Session> session, Json message,
               std::function<void(std::optional<Json>)> done) override {
     submitted_.fetch_add(1);
+    if (message.is_object() && message.value("method", "") == "block") block_api_thread();
     enqueue([this, session, message = std::move(message), done = std::move(done)]() mutable {
       if (message.is_object() && message.value("method", "") == "hold") {
         std::lock_guard lock(held_mutex_);
@@ -112,10 +114,34 @@ class FakeEndpoint final : public Endpoint {
     return true;
   }
 
+  /// Waits (safety net: 10 s) until a "block" request holds the API thread.
+  bool wait_api_thread_blocked() {
+    std::unique_lock lock(block_mutex_);
+    return block_cv_.wait_for(lock, 10s, [this] { return api_blocked_; });
+  }
+  /// Lets the API thread go on from a "block" request.
+  void unblock_api_thread() {
+    {
+      std::lock_guard lock(block_mutex_);
+      api_released_ = true;
+    }
+    block_cv_.notify_all();
+  }
+
   std::atomic<bool> hold_calls{false};
   std::atomic<int> submitted_{0};
 
  private:
+  /// A "block" request stops the API thread right here (submit() runs on it) until unblock_api_thread(), so a
+  /// test can pile up work for it deterministically (safety net: 30 s). Answered like "echo".
+  void block_api_thread() {
+    std::unique_lock lock(block_mutex_);
+    api_blocked_ = true;
+    block_cv_.notify_all();
+    block_cv_.wait_for(lock, 30s, [this] { return api_released_; });
+    api_blocked_ = false;
+  }
+
   static std::optional<Json> answer_one(Session& session, const Json& request) {
     if (!request.is_object() || !request.contains("method")) {
       return jsonrpc_error(nullptr, RpcError{rpc_code::invalid_request, "invalid request", nullptr});
@@ -125,7 +151,7 @@ class FakeEndpoint final : public Endpoint {
     const std::string method = request["method"].get<std::string>();
     const Json params = request.value("params", Json::object());
     Json result;
-    if (method == "echo") {
+    if (method == "echo" || method == "block") {
       result = params;
     } else if (method == "subscribe") {
       result = {{"subscribed", session.subscribe(params.at("topics").get<std::vector<std::string>>(), -1)}};
@@ -177,6 +203,9 @@ class FakeEndpoint final : public Endpoint {
   bool quit_ = false;
   std::mutex held_mutex_;
   std::vector<std::function<void()>> held_;
+  std::mutex block_mutex_;
+  std::condition_variable block_cv_;
+  bool api_blocked_ = false, api_released_ = false;  // guarded by block_mutex_
   std::thread worker_;
 };
 

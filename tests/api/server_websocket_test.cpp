@@ -1,7 +1,8 @@
 // The server's WebSocket side on real loopback sockets: JSON-RPC request / answer and batches, notification
 // fan-out with per-connection seq and pattern matching, Origin and token checks before the upgrade, slow
-// clients (drop-oldest with the "dropped" report, disconnect after stall_timeout), the limits, stop() with
-// requests still in the endpoint, and TLS.
+// clients (drop-oldest with the "dropped" report, disconnect after stall_timeout), the bounded publish
+// backlog, the nesting-depth limit, the limits, stop() with requests still in the endpoint or publishes
+// racing it, and TLS.
 #include <gtest/gtest.h>
 
 #include "server_test_support.hpp"
@@ -215,6 +216,90 @@ TEST(ServerWebSocket, SlowReaderGetsTheDroppedReportAndNoGapInSeq) {
   EXPECT_EQ(h.server->stats().clients_disconnected_slow, 0u);
 }
 
+TEST(ServerWebSocket, PublishBacklogKeepsTheNewestWhileTheApiThreadIsBusyAndTellsSubscribers) {
+  ServerConfig config = loopback_config();
+  config.limits.max_publish_backlog = 16;
+  Harness h(config);
+  ASSERT_TRUE(h.start());
+  const auto port = h.server->port();
+  WsClient devices(port, "/api/v1/ws", {}), events(port, "/api/v1/ws", {}), quiet(port, "/api/v1/ws", {}),
+      blocker(port, "/api/v1/ws", {});
+  ASSERT_TRUE(devices.ok() && events.ok() && quiet.ok() && blocker.ok());
+  devices.call("subscribe", {{"topics", {"device.**"}}});
+  events.call("subscribe", {{"topics", {"event.**"}}});
+
+  // The API thread is held inside the endpoint's submit(); everything published meanwhile waits for it.
+  blocker.send(Json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "block"}});
+  ASSERT_TRUE(h.endpoint.wait_api_thread_blocked());
+  constexpr int published = 50, kept = 16;
+  for (int i = 0; i < published; ++i)
+    h.server->publish(notification("device.n.value", {{"i", i}}));
+  // The backlog holds at most its capacity: the 34 oldest were dropped as they were published.
+  EXPECT_EQ(h.server->stats().notifications_dropped, static_cast<std::uint64_t>(published - kept));
+  h.endpoint.unblock_api_thread();
+  EXPECT_EQ(blocker.receive()["id"], 1);
+
+  // The subscriber hears of the drops first, then gets the newest ones with consecutive seqs.
+  const Json report = devices.receive();
+  EXPECT_EQ(report["params"]["topic"], "dropped");
+  EXPECT_EQ(report["params"]["seq"], 1);
+  EXPECT_EQ(report["params"]["data"]["dropped"], published - kept);
+  for (int k = 0; k < kept; ++k) {
+    const Json m = devices.receive();
+    ASSERT_EQ(m["params"]["seq"], 2 + k);
+    EXPECT_EQ(m["params"]["data"]["i"], published - kept + k);
+  }
+  h.server->publish(notification("device.n.value", {{"i", published}}));
+  const Json later = devices.receive();
+  EXPECT_EQ(later["params"]["seq"], 2 + kept);
+  EXPECT_EQ(later["params"]["data"]["i"], published);
+
+  // Every subscribed connection is told (the dropped topics are not kept); an unsubscribed one is not.
+  const Json events_report = events.receive();
+  EXPECT_EQ(events_report["params"]["topic"], "dropped");
+  EXPECT_EQ(events_report["params"]["data"]["dropped"], published - kept);
+  h.server->publish(notification("event.door.set"));
+  EXPECT_EQ(events.receive()["params"]["seq"], 2);
+  quiet.send(Json{{"jsonrpc", "2.0"}, {"id", 7}, {"method", "echo"}});
+  EXPECT_EQ(quiet.receive()["id"], 7);  // the first thing it gets: no report, no notification
+  EXPECT_TRUE(eventually([&] { return h.server->stats().notifications_sent == kept + 2; }));
+  EXPECT_EQ(h.server->stats().notifications_dropped, static_cast<std::uint64_t>(published - kept));
+}
+
+TEST(ServerWebSocket, NestingDeeperThanTheLimitIsRefusedBeforeParsing) {
+  Harness h;
+  ASSERT_TRUE(h.start());
+  WsClient c(h.server->port(), "/api/v1/ws", {});
+  ASSERT_TRUE(c.ok());
+  // params nested so that the whole message is `levels` deep (the request object is the first level)
+  auto request = [](std::size_t levels, int id) {
+    std::string params;
+    for (std::size_t i = 2; i < levels; ++i)
+      params += R"({"a":)";
+    params += "{}";
+    for (std::size_t i = 2; i < levels; ++i)
+      params += "}";
+    return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"echo","params":)" + params + "}";
+  };
+  const std::size_t limit = default_max_json_depth;
+  c.send(request(limit - 1, 1));
+  EXPECT_EQ(c.receive()["id"], 1);
+  c.send(request(limit, 2));
+  EXPECT_EQ(c.receive()["id"], 2);
+  c.send(request(limit + 1, 3));
+  const Json refused = c.receive();
+  EXPECT_EQ(refused["error"]["code"], rpc_code::invalid_request);
+  EXPECT_EQ(refused["error"]["message"], "invalid request: JSON nested deeper than 32 levels");
+  EXPECT_EQ(refused["error"]["data"]["max_depth"], 32);
+  EXPECT_TRUE(refused["id"].is_null());  // never parsed, so its id is unknown
+  c.send(std::string(5000, '[') + std::string(5000, ']'));
+  EXPECT_EQ(c.receive()["error"]["code"], rpc_code::invalid_request);
+  // Brackets inside a string are text, not nesting.
+  const std::string deep_text = std::string(100, '[') + std::string(100, '{');
+  const Json echoed = c.call("echo", {{"text", deep_text}}, 4);
+  EXPECT_EQ(echoed["result"]["text"], deep_text);
+}
+
 TEST(ServerWebSocket, StalledClientIsDisconnectedAndOthersAreServed) {
   ServerConfig config = loopback_config();
   config.limits.max_queued = 4;
@@ -293,6 +378,47 @@ TEST(ServerStop, ClosesWebSocketsWithGoingAwayWhileRequestsArePending) {
   h->endpoint.release_held();                            // the answer comes after stop: dropped
   h->server->stop();
   EXPECT_EQ(h->server->stats().connections_open, 0u);
+  h.reset();
+}
+
+TEST(ServerStop, PublishingWhileStoppingAndAfterIsHarmless) {
+  ServerConfig config = loopback_config();
+  config.limits.max_publish_backlog = 8;
+  auto h = std::make_unique<Harness>(config);
+  ASSERT_TRUE(h->start());
+  WsClient c(h->server->port(), "/api/v1/ws", {}), blocker(h->server->port(), "/api/v1/ws", {});
+  ASSERT_TRUE(c.ok() && blocker.ok());
+  c.call("subscribe", {{"topics", {"**"}}});
+  blocker.send(Json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "block"}});
+  ASSERT_TRUE(h->endpoint.wait_api_thread_blocked());
+  // (EXPECT, not ASSERT, from here on: the threads must be joined whatever happens.)
+  std::thread c_reader([&] { c.read_until_closed(); });
+  std::thread blocker_reader([&] { blocker.read_until_closed(); });
+  // A publisher on its own thread (the core loop's): while the API thread is held, during stop() and after,
+  // with notifications still in the backlog when the API thread ends.
+  std::atomic<bool> publishing{true};
+  std::atomic<int> published{0};
+  std::thread publisher([&] {
+    while (publishing.load()) {
+      h->server->publish(notification("device.door.edge"));
+      published.fetch_add(1);
+    }
+  });
+  EXPECT_TRUE(eventually([&] { return h->server->stats().notifications_dropped > 0; }));
+  std::thread stopper([&] { h->server->stop(); });
+  h->endpoint.unblock_api_thread();
+  stopper.join();
+  const int after_stop = published.load();
+  EXPECT_TRUE(eventually([&] { return published.load() > after_stop + 100; }));
+  publishing.store(false);
+  publisher.join();
+  c_reader.join();
+  blocker_reader.join();
+  const ServerStats stats = h->server->stats();
+  EXPECT_EQ(stats.connections_open, 0u);
+  EXPECT_LE(stats.notifications_sent + stats.notifications_dropped, static_cast<std::uint64_t>(published));
+  h->server->publish(notification("device.door.edge"));
+  EXPECT_EQ(h->server->stats().notifications_dropped, stats.notifications_dropped);  // closed: not counted
   h.reset();
 }
 

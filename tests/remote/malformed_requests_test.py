@@ -215,8 +215,9 @@ def rpc_cases():
         ("bad log level", req("subscribe", {"topics": ["log.*"], "level": "loud"}), -32602),
         ("unknown device", req("devices.get", {"name": "nope"}), -32004),
         ("set an input", req("devices.set", {"name": "button", "value": True}), -32005),
-        ("deep nesting", deep, None),  # an error of any kind (-32700 or -32600), and the daemon lives
-        ("deep params", deep_params, -32602),
+        ("deep nesting", deep, -32600),  # deeper than 32 levels: refused before it is parsed
+        ("deep params", deep_params, -32600),
+        ("deep inside a string", req("devices.get", {"name": "[" * 5000}), -32004),  # text, not nesting
     ]
 
 
@@ -271,6 +272,8 @@ def check_http(d):
         ("empty rpc body", "POST", "/api/v1/rpc", "", 400),
         ("rpc parse error", "POST", "/api/v1/rpc", "{oops", 400),
         ("oversized body", "POST", "/api/v1/devices/led", '{"value":"' + "x" * 20000 + '"}', 413),
+        ("deeply nested body", "POST", "/api/v1/devices/led", '{"value":' + "[" * 40 + "]" * 40 + "}", 400),
+        ("deeply nested rpc body", "POST", "/api/v1/rpc", "[" * 40 + "]" * 40, 400),
         ("unknown device", "GET", "/api/v1/devices/nope", None, 404),
         ("set an input", "POST", "/api/v1/devices/button", '{"value":true}', 409),
     ]

@@ -8,18 +8,23 @@
 #include <string>
 #include <vector>
 
+#include "aiopid/api/json_depth.hpp"
 #include "aiopid/api/token_store.hpp"
 
 namespace aiopid::api {
 
 struct Limits {
   std::size_t max_header_bytes = 8 * 1024;
-  std::size_t max_message_bytes = 64 * 1024;  ///< an HTTP body or a WebSocket message
+  std::size_t max_message_bytes = 64 * 1024;            ///< an HTTP body or a WebSocket message
+  std::size_t max_json_depth = default_max_json_depth;  ///< nesting of a request's JSON (json_depth.hpp)
   std::size_t max_connections = 64;
   double requests_per_second = 50;  ///< per connection (token bucket)
   double request_burst = 100;
   std::size_t max_inflight = 16;  ///< requests of one connection in the loop at once
   std::size_t max_queued = 256;   ///< outbound notifications queued per connection (drop-oldest beyond)
+  /// Notifications published by the loop and not yet fanned out by the API thread (drop-oldest beyond;
+  /// every subscribed connection is told how many were dropped).
+  std::size_t max_publish_backlog = 4096;
   std::chrono::milliseconds stall_timeout{10'000};  ///< full queue and no progress this long: disconnect
   std::chrono::milliseconds idle_timeout{300'000};
   std::chrono::milliseconds ping_interval{30'000};
