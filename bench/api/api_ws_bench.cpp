@@ -193,10 +193,11 @@ class Daemon {
         while (std::getline(lines, line) && first_error.empty()) {
           if (line.find("error") != std::string::npos) first_error = line;
         }
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127) return std::string(aiopid) + " could not be run";
         return "aiopid " +
                (WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
-                                  : std::string("was killed")) +
-               " before its API listened: " + (first_error.empty() ? line : first_error);
+                                  : std::string("was killed by signal ") + strsignal(WTERMSIG(status))) +
+               " before its API listened" + (first_error.empty() ? "" : ": " + first_error);
       }
       ::usleep(20'000);
     }
