@@ -253,6 +253,7 @@ struct Client {
   std::uint64_t answers = 0, expected_answers = 0;
   std::string last_answer;
   std::int64_t edges = 0, ticks = 0, ticks_in_window = 0, dropped = 0;
+  std::vector<std::int64_t> edge_latencies_us;  // this client's share of recording.latencies_us (edges)
 };
 
 Recording recording;
@@ -289,7 +290,10 @@ void on_message(Client& c, std::string_view text, std::int64_t now) {
   } else if (topic.starts_with("device.") && topic.ends_with(".edge")) {
     ++c.edges;
     if (recording.latency_of == Recording::Kind::edges && recording.in_window(now))
-      if (auto at_us = integer_after(rest, R"("mono_us":)")) recording.latencies_us.push_back(now - *at_us);
+      if (auto at_us = integer_after(rest, R"("mono_us":)")) {
+        recording.latencies_us.push_back(now - *at_us);
+        c.edge_latencies_us.push_back(now - *at_us);
+      }
   } else if (topic == "dropped") {
     c.dropped += integer_after(rest, R"("dropped":)").value_or(0);
   }
@@ -479,6 +483,8 @@ asio::awaitable<void> edge_latency(const char* name, Clients& clients, const Dae
   co_await wait_answers(clients);
   co_await sleep_for(kSettle);
   recording = Recording{};
+  for (auto& c : clients)
+    c->edge_latencies_us.clear();
   recording.latency_of = Recording::Kind::edges;
   const double load = loadavg_1m();
   CpuWindow cpu(daemon);
@@ -492,6 +498,15 @@ asio::awaitable<void> edge_latency(const char* name, Clients& clients, const Dae
            static_cast<double>(recording.latencies_us.size()) / seconds / static_cast<double>(clients.size()),
            0);
   latency_fields(line, recording.latencies_us);
+  if (clients.size() > 1) {
+    // The server writes to its connections in the order they were made: the first client hears of an edge
+    // first, the last after the writes to all the others (and this thread reads them in turn).
+    auto median = [](std::vector<std::int64_t>& v) {
+      return v.empty() ? 0 : aiopi::bench::distribution(v).p50;
+    };
+    line.integer("first_client_p50_us", median(clients.front()->edge_latencies_us))
+        .integer("last_client_p50_us", median(clients.back()->edge_latencies_us));
+  }
   line.str("unit", "us").num("seconds", seconds, 1).num("loadavg_1m", load);
   cpu.finish(line);
   line.raw("allocs_per_op", "null").print();
