@@ -12,12 +12,12 @@ Nothing depends on wall-clock timing: each example waits for its answer, with a 
 import asyncio
 import json
 import os
-import re
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
-from run_daemon_test import Daemon, SAFETY_TIMEOUT, expect, fail  # noqa: E402
+from run_daemon_test import SAFETY_TIMEOUT, expect, fail  # noqa: E402
+from api_daemon_test import start  # noqa: E402  (its daemon start: READY, then the API's URL from the log)
 
 import websockets  # noqa: E402  (Debian: python3-websockets)
 
@@ -143,19 +143,21 @@ def shape(value):
     return None
 
 
+def missing_either_way(recorded, live, where, gone, new):
+    """Lines for the keys only one side has (`gone`: documented only; `new`: answered only)."""
+    return ([f"{where}{k}: {gone}" for k in sorted(set(recorded) - set(live))] +
+            [f"{where}{k}: {new}" for k in sorted(set(live) - set(recorded))])
+
+
 def differences(recorded, live, where="result"):
     """Where the two shapes differ, as readable lines."""
     if recorded is None or live is None:
         return []
     if isinstance(recorded, dict) and isinstance(live, dict):
-        out = []
-        for k in sorted(set(recorded) | set(live)):
-            if k not in live:
-                out.append(f"{where}.{k}: documented, no longer answered")
-            elif k not in recorded:
-                out.append(f"{where}.{k}: answered, not documented")
-            else:
-                out += differences(recorded[k], live[k], f"{where}.{k}")
+        out = missing_either_way(recorded, live, where + ".", "documented, no longer answered",
+                                 "answered, not documented")
+        for k in sorted(set(recorded) & set(live)):
+            out += differences(recorded[k], live[k], f"{where}.{k}")
         return out
     if isinstance(recorded, list) and isinstance(live, list):
         if len(recorded) != len(live):
@@ -211,13 +213,9 @@ def main():
         fail(__doc__)
     aiopid, mode, path = sys.argv[1], sys.argv[2], sys.argv[3]
     with tempfile.TemporaryDirectory(prefix="aiopid-examples-") as workdir:
-        d = Daemon(aiopid, workdir, CONFIG)
+        d = start(aiopid, workdir, CONFIG)
         try:
-            d.wait_message(lambda m: "READY=1" in m.split("\n"), "READY=1")
-            d.wait_log("API: listening on ")
-            m = re.search(r"API: listening on (http://[^ \n]+)", d.log_text())
-            expect(m is not None, "the API's URL in the log:\n" + d.log_text())
-            live = asyncio.run(record(m.group(1).replace("http://", "ws://") + "/api/v1/ws", workdir))
+            live = asyncio.run(record(d.ws_url, workdir))
         finally:
             d.stop()
     if mode == "update":
@@ -228,17 +226,13 @@ def main():
         return
     with open(path, encoding="utf-8") as f:
         recorded = json.load(f)
-    problems = []
-    for method in sorted(set(recorded) | set(live)):
-        if method not in live:
-            problems.append(f"{method}: documented, but no longer an example (or a method)")
-        elif method not in recorded:
-            problems.append(f"{method}: not documented")
-        else:
-            if recorded[method]["request"] != live[method]["request"]:
-                problems.append(f"{method}: the documented request is not the one the example sends")
-            problems += [f"{method}: {p}" for p in differences(shape(recorded[method]["response"]["result"]),
-                                                                 shape(live[method]["response"]["result"]))]
+    problems = missing_either_way(recorded, live, "", "documented, but no longer an example (or a method)",
+                                  "not documented")
+    for method in sorted(set(recorded) & set(live)):
+        if recorded[method]["request"] != live[method]["request"]:
+            problems.append(f"{method}: the documented request is not the one the example sends")
+        problems += [f"{method}: {p}" for p in differences(shape(recorded[method]["response"]["result"]),
+                                                             shape(live[method]["response"]["result"]))]
     if problems:
         fail(f"{path} is out of date (re-record: api_examples.py AIOPID update {path}, then the api-docs "
              "target):\n  " + "\n  ".join(problems))
