@@ -464,9 +464,10 @@ bool NmeaParser::parse_gsv() noexcept {
     sats_[i] = group[g];
   }
   satellites_in_view_ = in_view;
+  gsv_in_sequence_ = number == 1 || (gsv_in_sequence_ && total == gsv_total_ && number == gsv_last_ + 1);
   gsv_total_ = total;
   gsv_last_ = number;
-  if (number == total) ++gsv_sets_;
+  if (satellite_set_complete()) ++gsv_sets_;
   return true;
 }
 

@@ -237,6 +237,22 @@ TEST(NmeaParser, Gsv_TwelveSatellitesAllKept_NotTheSeedsMultipleOfFourBug) {
   EXPECT_EQ(sats[11].prn, 12);
 }
 
+TEST(NmeaParser, Gsv_SetIsCompleteOnlyWithEverySentenceInOrder) {
+  NmeaParser p;
+  p.parse_line(kVectors[8]);  // 2 of 2 without 1 of 2
+  EXPECT_FALSE(p.satellite_set_complete());
+  EXPECT_EQ(p.satellite_sets(), 0u);
+  p.parse_line(kVectors[7]);
+  p.reset_satellite_progress();  // what get_satellite_data does: only a set started later counts
+  p.parse_line(kVectors[8]);
+  EXPECT_FALSE(p.satellite_set_complete());
+  p.parse_line(kVectors[7]);
+  p.parse_line(kVectors[8]);
+  EXPECT_TRUE(p.satellite_set_complete());
+  EXPECT_EQ(p.satellite_sets(), 1u);
+  EXPECT_EQ(p.parsed_sentences(), 5u);
+}
+
 TEST(NmeaParser, Gsv_TrailingSignalIdIsNoGroup) {
   Recorder r;
   r.parser.feed(sentence("GPGSV,1,1,02,05,38,291,42,12,64,105,45,1"));

@@ -166,16 +166,15 @@ class NmeaParser {
   double hdop() const noexcept { return hdop_; }
   double vdop() const noexcept { return vdop_; }
   /// The GSV table: the first sentence of a set replaces it, the others add to it (a PRN seen again is
-  /// updated). Complete once the last sentence of the set has arrived (satellite_set_complete()).
+  /// updated).
   std::span<const SatelliteInfo> satellite_data() const noexcept { return {sats_.data(), sat_count_}; }
-  bool satellite_set_complete() const noexcept { return gsv_total_ != 0 && gsv_last_ == gsv_total_; }
+  /// The last GSV sentence completed a set whose sentences 1..total all arrived, in order.
+  bool satellite_set_complete() const noexcept { return gsv_in_sequence_ && gsv_last_ == gsv_total_; }
   /// Complete GSV sets received so far.
   std::uint32_t satellite_sets() const noexcept { return gsv_sets_; }
-  /// Forgets the progress of the GSV set (as_GPS's get_satellite_data does, to wait for a fresh set).
-  void reset_satellite_progress() noexcept {
-    gsv_total_ = 0;
-    gsv_last_ = 0;
-  }
+  /// Forgets the progress of the GSV set being received, so that only a set starting after this call can
+  /// complete (as_GPS's get_satellite_data resets it to wait for a fresh set).
+  void reset_satellite_progress() noexcept { gsv_in_sequence_ = false; }
 
   // ---- time ---------------------------------------------------------------------------------------------
   /// Unix seconds (UTC) of the last valid RMC's date and time; 0 before the first one.
@@ -272,6 +271,7 @@ class NmeaParser {
   int gsv_total_ = 0;
   int gsv_last_ = 0;
   std::uint32_t gsv_sets_ = 0;
+  bool gsv_in_sequence_ = false;
   bool have_time_ = false;
 
   NmeaCounters counters_;
