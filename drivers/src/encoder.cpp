@@ -107,45 +107,59 @@ Task<> Encoder::read_line(Line line) {
     hal::IoResult<hal::EdgeEvent> e = co_await in.next_edge();
     if (!e) {
       if (error_.ok()) error_ = e.error();
+      decode_staged();  // what the other line holds back no longer waits for this one
       co_return;
     }
-    if (s.full()) decode_staged();
-    s.push(*e);
-    while (!s.full()) {
-      std::optional<hal::EdgeEvent> more = in.next_edge_nowait();
-      if (!more) break;
-      s.push(*more);
+    // Staging full and the other line's reader still to run: let it stage and decode first.
+    while (s.full()) {
+      decode_staged();
+      if (s.full()) co_await yield_now();
     }
-    // The other line's reader, woken by the same poll, stages its edges before these are decoded.
-    co_await yield_now();
+    s.push(*e);
     decode_staged();
+  }
+}
+
+void Encoder::top_up(Line line) noexcept {
+  Staging& s = staging_[static_cast<std::size_t>(line)];
+  while (!s.full()) {
+    std::optional<hal::EdgeEvent> e = input(line).next_edge_nowait();
+    if (!e) return;
+    s.push(*e);
   }
 }
 
 void Encoder::decode_staged() noexcept {
   Staging& sx = staging_[0];
   Staging& sy = staging_[1];
-  if (sx.empty() && sy.empty()) return;
-  while (!sx.empty() || !sy.empty()) {
-    if (sy.empty() || (!sx.empty() && sx.front().t_us < sy.front().t_us)) {
+  bool decoded = false;
+  for (;;) {
+    if (sx.empty()) top_up(Line::x);
+    if (sy.empty()) top_up(Line::y);
+    // An edge is decoded only when no earlier edge of the other line can still turn up: the other line has
+    // a staged edge to compare with, or nothing queued. Edges its reader was woken for (and has not taken
+    // yet) are unknown here: that reader decodes when it runs, right after.
+    if (!sx.empty() && (sy.empty() ? y_.pending_edges() == 0 : sx.front().t_us < sy.front().t_us)) {
       const Staged e = sx.pop();
       decode(Line::x, e, nullptr);
-    } else if (sx.empty() || sy.front().t_us < sx.front().t_us) {
+    } else if (!sy.empty() && (sx.empty() ? x_.pending_edges() == 0 : sy.front().t_us < sx.front().t_us)) {
       const Staged e = sy.pop();
       decode(Line::y, e, nullptr);
-    } else {  // both lines changed at the same time: one transition of both bits
+    } else if (!sx.empty() && !sy.empty()) {  // both lines changed at the same time: both bits at once
       const Staged ex = sx.pop();
       const Staged ey = sy.pop();
       decode(Line::x, ex, &ey);
-    }
-  }
-  // The seed's worker: sample `delay` after the first edge of a burst (a running timer is left alone).
-  if (!report_timer_.running()) {
-    if (config_.delay_ms > 0) {
-      report_timer_.trigger(config_.delay_ms);
     } else {
-      report_timer_.trigger(std::chrono::microseconds(1));  // the next timer pass
+      break;
     }
+    decoded = true;
+  }
+  if (!decoded || report_timer_.running()) return;
+  // The seed's worker: sample `delay` after the first edge of a burst (a running timer is left alone).
+  if (config_.delay_ms > 0) {
+    report_timer_.trigger(config_.delay_ms);
+  } else {
+    report_timer_.trigger(std::chrono::microseconds(1));  // the next timer pass
   }
 }
 

@@ -11,9 +11,9 @@
 // a direction for is counted in invalid() and moves nothing: both lines changing at the same timestamp, an
 // edge that does not change its line's level, or an edge after a gap in its line's sequence numbers (edges
 // lost by the HAL's ring). Contact bounce on one line is a run of alternate +1 / -1 and nets to zero.
-// The edges of the two lines are taken in timestamp order: each line's reader task moves everything its
-// line has queued into a staging ring, yields once so that the other line's reader (woken by the same
-// poll) does the same, then decodes both rings merged by timestamp.
+// The edges of the two lines are decoded in timestamp order: each line's reader stages what its line has
+// queued, and an edge is decoded only once the other line has a later edge staged or nothing queued (edges
+// of both lines that one poll delivered are merged whichever reader runs first).
 //
 // Reporting (the seed's worker): after an edge, the driver waits `delay_ms` (a rate limit: while the knob
 // turns it reports at most once per delay), then samples the count. The divided value is
@@ -230,6 +230,9 @@ class Encoder {
 
   hal::DigitalInput& input(Line l) noexcept { return l == Line::x ? x_ : y_; }
   Task<> read_line(Line line);
+  /// Moves what `line` has queued into its staging ring (nothing while its reader holds a claim).
+  void top_up(Line line) noexcept;
+  /// Decodes staged edges in timestamp order as far as both lines are known.
   void decode_staged() noexcept;
   /// One edge, or two of different lines with the same timestamp (`second` non-null).
   void decode(Line first_line, const Staged& first, const Staged* second) noexcept;
