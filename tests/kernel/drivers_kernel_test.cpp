@@ -7,6 +7,12 @@
 //    0xF3 / 0xF5, 0xE7) are set through its control port at 0x41 first: the seed's vectors, then a corrupt
 //    CRC. A register map (0x50) can serve one measurement at a time, which is checked too; an absent address
 //    is a NACK.
+//  - Pushbutton on line sim6 of the gpio-sim chip `aiopi-sim0`, through the libgpiod backend with both edges
+//    on the epoll loop; the test presses and releases it by writing pull-up / pull-down to the simulator's
+//    `pull` file: a press and a release, a double click, two clicks too far apart, a long press, bounce,
+//    suppress. Real time: debounce 20 ms, double click 400 ms, long press 1000 ms, and gestures with
+//    margins of 100 ms and more; the tests check counts and order (and lower bounds of times), not exact
+//    times.
 //
 // Every test leaves the rig as it found it (README.md): replies cleared, the command device off, the register
 // map's bytes zero, lines released and pulled down.
@@ -26,6 +32,8 @@
 #include "../support/co_assert.hpp"
 #include "aiopi/aiopi.hpp"
 #include "aiopi/drivers/htu21d.hpp"
+#include "aiopi/drivers/pushbutton.hpp"
+#include "aiopi/linux/gpio_chip.hpp"
 #include "aiopi/linux/i2c_bus.hpp"
 #include "aiopi/linux/linux_backend.hpp"
 #include "sysfs_attr.hpp"
@@ -34,10 +42,16 @@ namespace aiopi::kernel_testing {
 namespace {
 
 using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using drivers::ButtonConfig;
+using drivers::ButtonEvent;
+using drivers::ButtonReport;
 using drivers::HTU21D;
 using drivers::HTU21DConfig;
 using drivers::HTU21DReading;
 using drivers::HTU21DReport;
+using drivers::Pushbutton;
+using hal::EdgeMode;
 using hal::IoErrc;
 using hal::IoResult;
 namespace cmd = drivers::htu21d_cmd;
@@ -277,6 +291,246 @@ TEST_F(HTU21DKernel, ARegisterMapServesOneMeasurementAtATime) {
     const std::array<std::uint8_t, 6> zeros{cmd::kTemperatureHold, 0, 0, 0, 0, 0};
     EXPECT_TRUE((co_await bus->write(kRegisterMap, zeros)).ok());
   }());
+}
+
+// ---- Pushbutton on a gpio-sim line
+// ----------------------------------------------------------------------------
+
+constexpr const char* kChipLabel = "aiopi-sim0";
+constexpr unsigned kButtonLine = 6;  // sim6
+// Wall-clock gestures on one TCG CPU: windows far wider than the jitter of a sysfs write and an epoll
+// wake-up.
+constexpr ButtonConfig kButtonConfig{.debounce_ms = 20, .long_press_ms = 1000, .double_click_ms = 400};
+constexpr std::int64_t kShortMs = 120;   // a short press, and the gap inside a double click
+constexpr std::int64_t kSettleMs = 700;  // after a gesture: past the double-click window, nothing pending
+constexpr std::int64_t kLongHoldMs = 1600;
+
+/// gpio-sim's sysfs directory of the chip labelled kChipLabel (/sys/devices/platform/gpio-sim.*/gpiochipN).
+std::optional<fs::path> find_sim_chip_dir() {
+  std::error_code ec;
+  for (const auto& dev : fs::directory_iterator("/sys/devices/platform", ec)) {
+    if (!dev.path().filename().string().starts_with("gpio-sim.")) continue;
+    for (const auto& chip : fs::directory_iterator(dev.path(), ec)) {
+      const std::string name = chip.path().filename().string();
+      if (!name.starts_with("gpiochip")) continue;
+      auto opened = os_linux::GpioChip::open(name);
+      if (opened && opened->info().label == kChipLabel) return chip.path();
+    }
+  }
+  return std::nullopt;
+}
+
+/// What a Pushbutton reported, in order.
+struct ButtonLog {
+  std::vector<std::string> names;
+  std::vector<ButtonReport> reports;
+  void add(const ButtonReport& r) {
+    names.emplace_back(drivers::to_string(r.event));
+    reports.push_back(r);
+  }
+  const ButtonReport* first(ButtonEvent e) const {
+    for (const auto& r : reports)
+      if (r.event == e) return &r;
+    return nullptr;
+  }
+};
+
+using Names = std::vector<std::string>;
+
+class PushbuttonKernel : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { sim_dir_ = find_sim_chip_dir(); }
+
+  void SetUp() override {
+    ASSERT_TRUE(sim_dir_.has_value())
+        << "no gpio-sim chip labelled " << kChipLabel << " (run this program under tools/kernel-tests)";
+    ASSERT_TRUE(pull(false));  // not pressed: a Pushbutton with sense empty reads "up" as low
+    auto opened = os_linux::GpioChip::open(kChipLabel);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    chip = opened.take();
+    auto in = chip->request_input(loop, "sim" + std::to_string(kButtonLine), {.edges = EdgeMode::both},
+                                  "aiopi-pushbutton");
+    ASSERT_TRUE(in.ok()) << in.error().message;
+    line = in.take();
+  }
+  void TearDown() override {
+    line.reset();
+    if (sim_dir_) pull(false);
+  }
+
+  /// Presses (pull-up) or releases (pull-down) the button from the simulator's side.
+  bool pull(bool up) {
+    return write_attr(*sim_dir_ / ("sim_gpio" + std::to_string(kButtonLine)) / "pull",
+                      up ? "pull-up" : "pull-down");
+  }
+  std::int64_t now_us() { return loop.now().time_since_epoch().count(); }
+
+  /// Runs `gesture` on the loop (the Pushbutton's task runs meanwhile), with kLimit as a safety net.
+  void run(Task<> gesture) {
+    auto limited = [](Task<> inner) -> Task<> {
+      auto t = co_await wait_for(std::move(inner), kLimit);
+      EXPECT_FALSE(t.timed_out()) << "still running after " << kLimit.count() << " s";
+    };
+    loop.run_until_complete(limited(std::move(gesture)));
+  }
+  /// Holds the button for `hold_ms`, then releases it and waits `after_ms`.
+  Task<> click(std::int64_t hold_ms, std::int64_t after_ms) {
+    EXPECT_TRUE(pull(true));
+    co_await sleep_ms(hold_ms);
+    EXPECT_TRUE(pull(false));
+    co_await sleep_ms(after_ms);
+  }
+
+  static inline std::optional<fs::path> sim_dir_;
+  os_linux::LinuxBackend backend;
+  Loop loop{backend};
+  std::unique_ptr<os_linux::GpioChip> chip;
+  std::unique_ptr<os_linux::GpioInput> line;
+};
+
+TEST_F(PushbuttonKernel, APressAndAReleaseStampedWithTheKernelsEdges) {
+  Pushbutton button(*line, kButtonConfig);
+  ButtonLog log;
+  button.set_observer([&](const ButtonReport& r) { log.add(r); });  // every event counts as an action
+  button.start(loop);
+  EXPECT_FALSE(button.sense()) << "read at construction: the line was pulled down";
+  std::int64_t pressed_at = 0;
+  std::int64_t released_at = 0;
+  bool held = false;
+  run([&]() -> Task<> {
+    pressed_at = now_us();
+    EXPECT_TRUE(pull(true));
+    co_await sleep_ms(kShortMs);
+    held = button.pressed();
+    released_at = now_us();
+    EXPECT_TRUE(pull(false));
+    co_await sleep_ms(kSettleMs);
+  }());
+  EXPECT_TRUE(held) << "debounced state while held";
+  EXPECT_FALSE(button.pressed());
+  ASSERT_EQ(log.names, (Names{"press", "release"}));
+  // The edges' own timestamps (the kernel's, on the loop clock), not the time the task ran.
+  EXPECT_GE(log.reports[0].t_us, pressed_at);
+  EXPECT_LT(log.reports[0].t_us, released_at);
+  EXPECT_TRUE(log.reports[0].pressed);
+  EXPECT_GE(log.reports[1].t_us, released_at);
+  EXPECT_FALSE(log.reports[1].pressed);
+  EXPECT_TRUE(button.error().ok()) << button.error().what;
+}
+
+TEST_F(PushbuttonKernel, ADoubleClickRunsTheCallbacksInTheSeedsOrder) {
+  Pushbutton button(*line, kButtonConfig);
+  Names calls;
+  int presses = 0, releases = 0, doubles = 0, longs = 0;
+  button.press_func([&calls, &presses] {
+    calls.emplace_back("press");
+    ++presses;
+  });
+  button.release_func([&calls, &releases] {
+    calls.emplace_back("release");
+    ++releases;
+  });
+  button.double_func([&calls, &doubles] {
+    calls.emplace_back("double");
+    ++doubles;
+  });
+  button.long_func([&calls, &longs] {
+    calls.emplace_back("long");
+    ++longs;
+  });
+  button.start(loop);
+  run([&]() -> Task<> {
+    co_await click(kShortMs, kShortMs);  // the second press comes ~240 ms after the first: inside 400 ms
+    co_await click(kShortMs, kSettleMs);
+  }());
+  EXPECT_EQ(presses, 2);
+  EXPECT_EQ(releases, 2);
+  EXPECT_EQ(doubles, 1);
+  EXPECT_EQ(longs, 0);
+  // The seed's code: double fires at the second press, before its release.
+  EXPECT_EQ(calls, (Names{"press", "release", "press", "double", "release"}));
+}
+
+TEST_F(PushbuttonKernel, TwoClicksFurtherApartThanTheWindowAreNoDoubleClick) {
+  Pushbutton button(*line, kButtonConfig);
+  ButtonLog log;
+  button.set_observer([&](const ButtonReport& r) { log.add(r); });
+  button.start(loop);
+  run([&]() -> Task<> {
+    co_await click(kShortMs, kSettleMs);  // the second press ~820 ms after the first
+    co_await click(kShortMs, kSettleMs);
+  }());
+  EXPECT_EQ(log.names, (Names{"press", "release", "press", "release"}));
+}
+
+TEST_F(PushbuttonKernel, ALongPressSetsTheBoundEventsInOrder) {
+  Pushbutton button(*line, kButtonConfig);
+  button.press_func(nullptr);  // the seed's None: bound Events
+  button.release_func(nullptr);
+  button.long_func(nullptr);
+  ButtonLog log;
+  button.set_observer([&](const ButtonReport& r) { log.add(r); });
+  button.start(loop);
+  bool long_before_release = false;
+  run([&]() -> Task<> {
+    EXPECT_TRUE(pull(true));
+    auto pressed = co_await wait_for(button.press.wait(), kLimit);
+    EXPECT_FALSE(pressed.timed_out());
+    auto held_long = co_await wait_for(button.long_press.wait(), kLimit);
+    EXPECT_FALSE(held_long.timed_out());
+    long_before_release = button.pressed() && !button.release.is_set();
+    co_await sleep_ms(kLongHoldMs - 1000);
+    EXPECT_TRUE(pull(false));
+    auto released = co_await wait_for(button.release.wait(), kLimit);
+    EXPECT_FALSE(released.timed_out());
+    co_await sleep_ms(kSettleMs);
+  }());
+  EXPECT_TRUE(long_before_release);
+  ASSERT_EQ(log.names, (Names{"press", "long", "release"}));
+  // long_press_ms from the press edge (a lower bound only: the loop's timers never run early).
+  EXPECT_GE(log.reports[1].t_us - log.reports[0].t_us, kButtonConfig.long_press_ms * 1000);
+  EXPECT_TRUE(log.reports[1].pressed);
+  EXPECT_FALSE(button.double_click.is_set()) << "no double action registered as an Event";
+}
+
+TEST_F(PushbuttonKernel, BounceShorterThanTheDebounceTimeIsIgnored) {
+  ButtonConfig config = kButtonConfig;
+  // The bounce below lasts ~20 ms (three changes 10 ms apart); the margin covers a slow TCG guest. A
+  // debouncer that did not hold the line for debounce_ms would report every change.
+  config.debounce_ms = 150;
+  Pushbutton button(*line, config);
+  ButtonLog log;
+  button.set_observer([&](const ButtonReport& r) { log.add(r); });
+  button.start(loop);
+  auto bounce = [&](bool settles_at) -> Task<> {
+    for (bool level : {settles_at, !settles_at, settles_at}) {
+      EXPECT_TRUE(pull(level));
+      co_await sleep_ms(10);
+    }
+  };
+  run([&]() -> Task<> {
+    co_await bounce(true);
+    co_await sleep_ms(400);
+    co_await bounce(false);
+    co_await sleep_ms(kSettleMs);
+  }());
+  EXPECT_EQ(log.names, (Names{"press", "release"}));
+}
+
+TEST_F(PushbuttonKernel, WithSuppressADoubleClickHasNoRelease) {
+  ButtonConfig config = kButtonConfig;
+  config.suppress = true;
+  Pushbutton button(*line, config);
+  ButtonLog log;
+  button.set_observer([&](const ButtonReport& r) { log.add(r); });
+  button.start(loop);
+  run([&]() -> Task<> {
+    co_await click(kShortMs, kShortMs);
+    co_await click(kShortMs, kSettleMs);
+    // A single click's release comes at the end of the double-click window instead.
+    co_await click(kShortMs, kSettleMs);
+  }());
+  EXPECT_EQ(log.names, (Names{"press", "press", "double", "press", "release"}));
 }
 
 }  // namespace
