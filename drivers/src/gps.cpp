@@ -147,10 +147,10 @@ void GPS::on_parsed(std::uint8_t type) noexcept {
   }
 }
 
-void GPS::report(GpsEvent event, std::uint8_t type) noexcept {
+GpsReport GPS::make_report(GpsEvent event, std::uint8_t type, std::int64_t t_us) const noexcept {
   GpsReport r{};
   r.event = event;
-  r.t_us = now_us(loop_);
+  r.t_us = t_us;
   r.sentence = type;
   r.latitude = latitude().signed_degrees();
   r.longitude = longitude().signed_degrees();
@@ -163,7 +163,11 @@ void GPS::report(GpsEvent event, std::uint8_t type) noexcept {
   r.fix_quality = fix_quality();
   r.utc_epoch_s = epoch_time();
   r.utc_ms = msecs();
-  observer_(r);
+  return r;
+}
+
+void GPS::report(GpsEvent event, std::uint8_t type) noexcept {
+  observer_(make_report(event, type, now_us(loop_)));
 }
 
 bool GPS::on_unsupported(const NmeaFields& f) noexcept {

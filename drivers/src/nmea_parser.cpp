@@ -341,6 +341,7 @@ bool NmeaParser::parse_rmc() noexcept {
     epoch_time_ = civil::days_from_civil(d.year, d.month, d.day) * 86400 + t.h * 3600 + t.m * 60 + t.s;
     msecs_ = t.ms;
     have_time_ = true;
+    rmc_read_us_ = now_us_;
     ++rmc_count_;
   };
   if (battery_ && have_time) commit_time();

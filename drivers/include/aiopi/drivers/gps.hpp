@@ -126,6 +126,9 @@ class GPS : public NmeaParser {
   /// The parser's unsupported-sentence hook, for sentences GPS itself does not handle (not PMTK / PGTOP).
   void set_unsupported_hook(SentenceHook hook) noexcept { user_hook_ = std::move(hook); }
 
+  /// The readings now, as the observer gets them (GPS_Timer's reports use it too).
+  GpsReport make_report(GpsEvent event, std::uint8_t type, std::int64_t t_us) const noexcept;
+
   /// Milliseconds since the last valid position on the loop clock, -1 if none yet.
   std::int64_t time_since_fix() const noexcept;
 

@@ -10,15 +10,18 @@ namespace aiopi::drivers {
 enum class GpsEvent : unsigned char {
   fix,         // a position sentence (RMC, GLL, or GGA with a fix) of a type in the observer's mask parsed
   satellites,  // a GSV set completed
+  pps,  // GPS_Timer: a PPS edge was dated (t_us is the edge, utc_epoch_s / utc_ms the second it starts)
 };
 
-/// "fix", "satellites".
+/// "fix", "satellites", "pps".
 constexpr const char* to_string(GpsEvent e) noexcept {
   switch (e) {
     case GpsEvent::fix:
       return "fix";
     case GpsEvent::satellites:
       return "satellites";
+    case GpsEvent::pps:
+      return "pps";
   }
   return "unknown";
 }

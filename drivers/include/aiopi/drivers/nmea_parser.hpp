@@ -129,6 +129,8 @@ class NmeaParser {
   void set_parsed_hook(ParsedHook hook) noexcept { parsed_hook_ = std::move(hook); }
   void set_local_offset(double hours) noexcept;
   double local_offset() const noexcept { return static_cast<double>(local_offset_s_) / 3600.0; }
+  /// The local offset in seconds (hours rounded to the second).
+  std::int32_t local_offset_s() const noexcept { return local_offset_s_; }
   void set_full_check(bool on) noexcept { full_check_ = on; }
   bool full_check() const noexcept { return full_check_; }
 
@@ -183,6 +185,9 @@ class NmeaParser {
   int msecs() const noexcept { return msecs_; }
   /// RMCs with date and time taken so far (the PPS timer's "is there a new one").
   std::uint32_t rmc_count() const noexcept { return rmc_count_; }
+  /// The last RMC's date and time as Unix milliseconds (UTC), and the loop time (µs) it was read at.
+  std::int64_t rmc_utc_ms() const noexcept { return epoch_time_ * 1000 + msecs_; }
+  std::int64_t rmc_read_us() const noexcept { return rmc_read_us_; }
   /// The RMC's UTC time of day; its local time of day and local date (two-digit year); zeros before one.
   Hms utc() const noexcept;
   Hms local_time() const noexcept;
@@ -260,6 +265,7 @@ class NmeaParser {
   std::int64_t epoch_time_ = 0;
   std::int64_t fix_time_us_ = -1;
   std::uint32_t rmc_count_ = 0;
+  std::int64_t rmc_read_us_ = 0;
   int msecs_ = 0;
   int fix_quality_ = -1;
   int satellites_in_use_ = 0;
