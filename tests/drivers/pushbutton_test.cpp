@@ -90,6 +90,19 @@ TEST(Pushbutton, WithoutEdgeDetectionItSamplesEveryDebounceMsAsTheSeed) {
             (std::vector<Entry>{{"press", 250}, {"release", 500}, {"press", 750}, {"release", 1050}}));
 }
 
+TEST(Pushbutton, EdgesQueuedBeforeConstructionAreNotReplayed) {
+  Rig rig;
+  rig.close_between(100, 200);
+  rig.run_until(500);
+  ASSERT_EQ(rig.pin.pending_edges(), 2u);
+  Pushbutton pb(rig.pin);
+  pb.start(rig.loop);
+  log_all(pb, rig.log);
+  rig.close_between(1000, 1100);
+  rig.run_until(2000);
+  EXPECT_EQ(rig.log.entries, (std::vector<Entry>{{"press", 1000}, {"release", 1100}}));
+}
+
 TEST(Pushbutton, DebounceTimeIsAParameter) {
   Rig rig;
   Pushbutton pb(rig.pin, {.debounce_ms = 5});

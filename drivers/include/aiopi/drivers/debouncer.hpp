@@ -40,9 +40,12 @@ struct DebounceSink {
 class Debouncer {
  public:
   /// Reads the line's level now (the debounced level starts there; a read error leaves it false and is kept
-  /// in error()). Starts nothing.
+  /// in error()) and drops the edges queued before. Starts nothing.
   Debouncer(hal::DigitalInput& input, std::int64_t debounce_ms, DebounceSink sink) noexcept
       : input_(input), debounce_(std::chrono::milliseconds(debounce_ms > 0 ? debounce_ms : 0)), sink_(sink) {
+    // Edges queued before now are older than the level read here: they would replay gestures of the past.
+    while (input_.next_edge_nowait()) {
+    }
     hal::IoResult<bool> v = input_.value();
     if (v) {
       level_ = *v;
