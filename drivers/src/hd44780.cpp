@@ -8,7 +8,7 @@
 
 namespace aiopi::drivers {
 
-HD44780::HD44780(const HD44780Pins& pins, const HD44780Config& config) noexcept
+HD44780::HD44780(const HD44780Pins& pins, const HD44780Config& config)
     : pins_(pins),
       cols_(std::clamp<std::size_t>(config.cols, 1, kMaxCols)),
       rows_(std::clamp<std::size_t>(config.rows, 1, kMaxRows)),
@@ -16,11 +16,12 @@ HD44780::HD44780(const HD44780Pins& pins, const HD44780Config& config) noexcept
       pulse_(std::chrono::microseconds(config.pulse_us)) {
   for (auto& row : text_)
     row.fill(' ');
+  if (Loop* loop = Loop::current(); loop != nullptr && loop->is_running()) start(*loop);
 }
 
-void HD44780::start() {
+void HD44780::start(Loop& loop) {
   if (running()) return;
-  task_ = Loop::get().create_task(run(), "hd44780");
+  task_ = loop.create_task(run(), "hd44780");
 }
 
 void HD44780::deinit() noexcept {

@@ -20,13 +20,26 @@ std::uint8_t HTU21D::humidity_command() const noexcept {
   return config_.hold_master ? htu21d_cmd::kHumidityHold : htu21d_cmd::kHumidityNoHold;
 }
 
-void HTU21D::start() {
+HTU21D::HTU21D(hal::I2cBus& bus, const HTU21DConfig& config) : bus_(bus), config_(config) {
+  if (Loop* loop = Loop::current(); loop != nullptr && loop->is_running()) start(*loop);
+}
+
+void HTU21D::start(Loop& loop) {
   if (running()) return;
-  task_ = Loop::get().create_task(run(), "htu21d");
+  task_ = loop.create_task(run(), "htu21d");
 }
 
 void HTU21D::deinit() noexcept {
-  if (task_ && !task_.done()) task_.base().loop().unwind_now(task_.base());
+  if (task_ && !task_.done()) {
+    Loop& loop = task_.base().loop();
+    if (loop.current_task() == &task_.base()) {
+      // From inside the observer: the task cannot unwind itself; it ends as soon as the observer returns.
+      if (stop_flag_ != nullptr) *stop_flag_ = true;
+    } else {
+      loop.unwind_now(task_.base());
+    }
+  }
+  stop_flag_ = nullptr;
   task_ = TaskHandle<void>();
 }
 
@@ -86,6 +99,8 @@ Task<hal::IoResult<std::uint8_t>> HTU21D::user_register() {
 }
 
 Task<> HTU21D::run() {
+  bool stopped = false;
+  stop_flag_ = &stopped;
   for (;;) {
     hal::IoResult<HTU21DReading> r = co_await read();
     HTU21DReport report{};
@@ -105,7 +120,10 @@ Task<> HTU21D::run() {
       report.kind = HTU21DReport::Kind::error;
       report.error = r.error();
     }
-    if (observer_) observer_(report);
+    if (observer_) {
+      observer_(report);
+      if (stopped) co_return;  // `this` may be gone
+    }
     co_await sleep(std::chrono::milliseconds(config_.read_delay_ms));
   }
 }

@@ -85,20 +85,31 @@ NecFrame NecDecoder::decode(std::span<const std::int64_t> edges) noexcept {
   return {kNecBadAddr, addr};
 }
 
-NecIr::NecIr(hal::DigitalInput& pin, const NecIrConfig& config) noexcept
+NecIr::NecIr(hal::DigitalInput& pin, const NecIrConfig& config)
     : pin_(pin),
       decoder_(config.extended),
       block_us_(config.block_ms != 0 ? static_cast<std::int64_t>(config.block_ms) * 1000
-                                     : (config.extended ? kExtendedBlockUs : kBlockUs)) {}
+                                     : (config.extended ? kExtendedBlockUs : kBlockUs)) {
+  if (Loop* loop = Loop::current(); loop != nullptr && loop->is_running()) start(*loop);
+}
 
-void NecIr::start() {
+void NecIr::start(Loop& loop) {
   if (running()) return;
   dropped_seen_ = pin_.dropped();
-  task_ = Loop::get().create_task(run(), "nec_ir");
+  task_ = loop.create_task(run(), "nec_ir");
 }
 
 void NecIr::deinit() noexcept {
-  if (task_ && !task_.done()) task_.base().loop().unwind_now(task_.base());
+  if (task_ && !task_.done()) {
+    Loop& loop = task_.base().loop();
+    if (loop.current_task() == &task_.base()) {
+      // From inside the callback: the task cannot unwind itself; it ends as soon as the callback returns.
+      if (stop_flag_ != nullptr) *stop_flag_ = true;
+    } else {
+      loop.unwind_now(task_.base());
+    }
+  }
+  stop_flag_ = nullptr;
   task_ = TaskHandle<void>();
   count_ = 0;
 }
@@ -113,7 +124,7 @@ void NecIr::add_edge(const hal::EdgeEvent& e) noexcept {
   if (count_ < kKeep) times_[count_++] = e.timestamp_us;
 }
 
-void NecIr::finish_block() noexcept {
+bool NecIr::finish_block(const bool& stopped) noexcept {
   if (pin_.dropped() != dropped_seen_) lost_ = true;
   dropped_seen_ = pin_.dropped();
   const NecFrame frame = lost_ ? NecFrame{kNecBadBlock, 0}
@@ -122,17 +133,23 @@ void NecIr::finish_block() noexcept {
   count_ = 0;
   ++blocks_;
   if (frame.data < kNecRepeat) ++errors_;
-  if (callback_) callback_(frame.data, frame.addr, 0);
+  if (callback_) {
+    callback_(frame.data, frame.addr, 0);
+    if (stopped) return false;  // `this` may be gone
+  }
   if (observer_) {
     const NecIrReport::Kind kind = frame.data >= 0            ? NecIrReport::Kind::code
                                    : frame.data == kNecRepeat ? NecIrReport::Kind::repeat
                                                               : NecIrReport::Kind::error;
     observer_(NecIrReport{kind, first_us, frame.data, frame.addr});
   }
+  return true;
 }
 
 Task<> NecIr::run() {
   Loop& loop = Loop::running();
+  bool stopped = false;
+  stop_flag_ = &stopped;
   std::optional<hal::EdgeEvent> next;  // an edge already taken that opens the next block
   for (;;) {
     hal::EdgeEvent first{};
@@ -162,7 +179,7 @@ Task<> NecIr::run() {
       if (now_us >= end_us) break;
       co_await sleep_until(TimePoint(Duration(std::min(end_us, now_us + kDrainUs))));
     }
-    finish_block();
+    if (!finish_block(stopped)) co_return;
   }
 }
 

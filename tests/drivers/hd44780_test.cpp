@@ -294,6 +294,21 @@ TEST_F(Hd44780Test, DestroyedMidCharacterLeavesNothingBehind) {
   EXPECT_EQ(e.history().size(), changes);
 }
 
+TEST_F(Hd44780Test, StartsInTheConstructorInsideARunningLoopOrWithStartLoop) {
+  auto main_task = [&]() -> Task<> {
+    HD44780 lcd(pins);  // as the seed: initialising at once
+    EXPECT_TRUE(lcd.running());
+    lcd[0] = "inside";
+    co_await sleep(100ms);
+    EXPECT_EQ(display().row(0x00, 16), "inside          ");
+  };
+  loop.run_until_complete(main_task());
+  HD44780 outside(pins);
+  EXPECT_FALSE(outside.running());
+  outside.start(loop);
+  EXPECT_TRUE(outside.running());
+}
+
 TEST_F(Hd44780Test, DeinitStopsTheTask) {
   HD44780 lcd(pins);
   start(lcd);

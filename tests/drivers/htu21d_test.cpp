@@ -314,6 +314,35 @@ TEST_F(Htu21dTest, DestroyedMidMeasurementLeavesNothingBehind) {
   EXPECT_EQ(bus.in_flight(), 0u);
 }
 
+TEST_F(Htu21dTest, StartsInTheConstructorInsideARunningLoop) {
+  auto main_task = [&]() -> Task<> {
+    HTU21D htu(bus);  // as the seed: measuring at once
+    EXPECT_TRUE(htu.running());
+    co_await htu;
+    EXPECT_EQ(now_us(), 120'000);
+  };
+  loop.run_until_complete(main_task());
+  HTU21D outside(bus);
+  EXPECT_FALSE(outside.running());
+  outside.start(loop);  // the daemon's way: before the loop runs
+  EXPECT_TRUE(outside.running());
+}
+
+TEST_F(Htu21dTest, TheObserverMayDestroyTheDriver) {
+  auto htu = std::make_unique<HTU21D>(bus, HTU21DConfig{.read_delay_ms = 100});
+  int reports = 0;
+  htu->set_observer([&](const HTU21DReport&) {
+    ++reports;
+    htu.reset();
+  });
+  htu->start(loop);
+  auto main_task = [&]() -> Task<> { co_await sleep(1s); };
+  loop.run_until_complete(main_task());
+  EXPECT_EQ(reports, 1);
+  EXPECT_EQ(htu, nullptr);
+  EXPECT_EQ(bus.log().size(), 4u);
+}
+
 TEST_F(Htu21dTest, DestroyedDuringATransfer) {
   bus.set_transfer_time(5ms);
   auto htu = std::make_unique<HTU21D>(bus);

@@ -418,6 +418,59 @@ TEST_F(NecIrTest, DeinitThenStartAgain) {
   EXPECT_EQ(calls.back(), (Call{4, 0x40, 0, 480'000}));
 }
 
+TEST_F(NecIrTest, StartsInTheConstructorInsideARunningLoopOrWithStartLoop) {
+  std::unique_ptr<NecIr> inside;
+  auto main_task = [&]() -> Task<> {
+    inside = std::make_unique<NecIr>(pin);  // as the seed: running at once
+    EXPECT_TRUE(inside->running());
+    co_return;
+  };
+  loop.run_until_complete(main_task());
+  EXPECT_TRUE(inside->running());
+  inside.reset();
+  NecIr outside(pin);  // the daemon builds devices before it runs the loop
+  EXPECT_FALSE(outside.running());
+  outside.start(loop);
+  EXPECT_TRUE(outside.running());
+  attach(outside);
+  send(data_frame(1'000, {0x40, 0xBF, 0x01, 0xFE}));
+  run_for(100ms);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].data, 1);
+}
+
+TEST_F(NecIrTest, TheCallbackMayStopOrDestroyTheReceiver) {
+  {
+    NecIr ir(pin);
+    int n = 0;
+    ir.set_callback([&](int, int, int) {
+      ++n;
+      ir.deinit();
+    });
+    int observed = 0;
+    ir.set_observer([&](const NecIrReport&) { ++observed; });
+    start(ir);
+    send(data_frame(0, {0x40, 0xBF, 0x01, 0xFE}));
+    send(repeat_frame(108'000));
+    run_for(300ms);
+    EXPECT_EQ(n, 1);
+    EXPECT_EQ(observed, 0);
+    EXPECT_FALSE(ir.running());
+  }
+  auto ir = std::make_unique<NecIr>(pin);
+  int n = 0;
+  ir->set_callback([&](int, int, int) {
+    ++n;
+    ir.reset();
+  });
+  start(*ir);
+  send(data_frame(400'000, {0x40, 0xBF, 0x01, 0xFE}));
+  send(repeat_frame(508'000));
+  run_for(300ms);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(ir, nullptr);
+}
+
 TEST_F(NecIrTest, ReleasedLineEndsTheTask) {
   NecIr ir(pin);
   start(ir);

@@ -21,6 +21,7 @@
 #include "aiopi/event.hpp"
 #include "aiopi/hal/digital.hpp"
 #include "aiopi/hal/error.hpp"
+#include "aiopi/loop.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_handle.hpp"
 #include "aiopi/time.hpp"
@@ -65,15 +66,17 @@ class HD44780 {
   static constexpr Duration kCommandWait = std::chrono::microseconds(50);         // > 37 µs
   static constexpr Duration kClearWait = std::chrono::microseconds(2000);         // > 1.52 ms
 
-  /// The rows start blank (spaces). cols and rows are clamped to 1..kMaxCols and 1..kMaxRows.
-  HD44780(const HD44780Pins& pins, const HD44780Config& config = {}) noexcept;
+  /// The rows start blank (spaces). cols and rows are clamped to 1..kMaxCols and 1..kMaxRows. Starts at once
+  /// when constructed inside a running loop (as the seed); elsewhere call start(loop) / start().
+  explicit HD44780(const HD44780Pins& pins, const HD44780Config& config = {});
   HD44780(const HD44780&) = delete;
   HD44780& operator=(const HD44780&) = delete;
   ~HD44780() { deinit(); }
 
   /// Starts the task on the current loop (a no-op while it runs): initialises the display, then writes the
   /// dirty rows every refresh_ms. After an output error the task initialises the display again.
-  void start();
+  void start(Loop& loop);
+  void start() { start(Loop::get()); }
   /// Stops the task at once (unwinds it, possibly in the middle of a character).
   void deinit() noexcept;
   bool running() const noexcept;

@@ -23,6 +23,7 @@
 #include "aiopi/hal/error.hpp"
 #include "aiopi/hal/i2c.hpp"
 #include "aiopi/lock.hpp"
+#include "aiopi/loop.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_handle.hpp"
 
@@ -94,8 +95,9 @@ class HTU21D {
  public:
   using Observer = InplaceFunction<void(const HTU21DReport&)>;
 
-  /// Does nothing on the bus yet: start() runs the background task, read() measures once.
-  explicit HTU21D(hal::I2cBus& bus, const HTU21DConfig& config = {}) noexcept : bus_(bus), config_(config) {}
+  /// Starts the background task at once when constructed inside a running loop (as the seed); elsewhere call
+  /// start(loop) / start(). read() measures once, whether the task runs or not.
+  explicit HTU21D(hal::I2cBus& bus, const HTU21DConfig& config = {});
   HTU21D(const HTU21D&) = delete;
   HTU21D& operator=(const HTU21D&) = delete;
   ~HTU21D() { deinit(); }
@@ -103,8 +105,10 @@ class HTU21D {
   /// Starts the background task on the current loop (a no-op while it runs): temperature, humidity, report,
   /// sleep read_delay_ms, again. A failed cycle keeps the previous values, sets last_error() and reports
   /// Kind::error; the next cycle tries again.
-  void start();
-  /// Stops the background task at once (unwinds it; not from inside the observer). start() may follow.
+  void start(Loop& loop);
+  void start() { start(Loop::get()); }
+  /// Stops the background task at once (unwinds it). start() may follow. Also allowed from inside the
+  /// observer, which may even destroy the driver (the task then ends when the observer returns).
   void deinit() noexcept;
   bool running() const noexcept;
 
@@ -148,6 +152,7 @@ class HTU21D {
   Event ready_;
   Observer observer_;
   TaskHandle<void> task_;
+  bool* stop_flag_ = nullptr;  // in the running task's frame: set by a deinit() from inside the observer
   std::optional<float> temperature_;
   std::optional<float> humidity_;
   hal::IoError last_error_{};

@@ -113,8 +113,9 @@ class NecIr {
   using Callback = InplaceFunction<void(int data, int addr, int ctrl)>;
   using Observer = InplaceFunction<void(const NecIrReport&)>;
 
-  /// `pin` must detect both edges (hal::EdgeMode::both). Nothing runs before start().
-  explicit NecIr(hal::DigitalInput& pin, const NecIrConfig& config = {}) noexcept;
+  /// `pin` must detect both edges (hal::EdgeMode::both). Starts at once when constructed inside a running
+  /// loop (as the seed); elsewhere call start(loop) / start().
+  explicit NecIr(hal::DigitalInput& pin, const NecIrConfig& config = {});
   /// With the seed's callback: a function, or a coroutine function (returning Task<>) started as a task.
   template <class F>
   requires std::is_invocable_v<F&, int, int, int> NecIr(hal::DigitalInput& pin, F&& callback,
@@ -126,9 +127,11 @@ class NecIr {
   NecIr& operator=(const NecIr&) = delete;
   ~NecIr() { deinit(); }
 
-  /// Starts the receiving task on the current loop (a no-op while it runs).
-  void start();
-  /// Stops it at once (unwinds the task; not from inside the callback). A block being received is dropped.
+  /// Starts the receiving task (a no-op while it runs).
+  void start(Loop& loop);
+  void start() { start(Loop::get()); }
+  /// Stops it at once: unwinds the task, dropping a block being received. Also allowed from inside the
+  /// callback, which may even destroy the receiver (the task then ends when the callback returns).
   void deinit() noexcept;
   bool running() const noexcept;
 
@@ -156,7 +159,8 @@ class NecIr {
 
   Task<> run();
   void add_edge(const hal::EdgeEvent& e) noexcept;
-  void finish_block() noexcept;
+  /// Decodes and reports the block; false when the callback stopped or destroyed the receiver.
+  bool finish_block(const bool& stopped) noexcept;
 
   hal::DigitalInput& pin_;
   NecDecoder decoder_;
@@ -164,6 +168,7 @@ class NecIr {
   Callback callback_;
   Observer observer_;
   TaskHandle<void> task_;
+  bool* stop_flag_ = nullptr;  // in the running task's frame: set by a deinit() from inside the callback
 
   // The block being received.
   std::array<std::int64_t, kKeep> times_{};
