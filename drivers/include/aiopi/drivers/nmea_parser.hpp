@@ -22,7 +22,7 @@
 // ignored. Any other sentence goes to the unsupported-sentence hook (default: accept), counted in
 // parsed_sentences and unsupported_sentences when the hook accepts it.
 //
-// Nothing allocates: the line buffer, the field table and the satellite table are members (about 560 bytes
+// Nothing allocates: the line buffer, the field table and the satellite table are members (~770 bytes
 // on the RP2040). Times: epoch_time() is Unix seconds (UTC) of the last valid RMC; local time and date add
 // local_offset_h, with day, month and year rolling over correctly (leap years included). Two-digit years are
 // 2000..2099, as the receivers mean them.
