@@ -154,8 +154,9 @@ void Encoder::decode_staged() noexcept {
     }
     decoded = true;
   }
-  if (!decoded || report_timer_.running()) return;
-  // The seed's worker: sample `delay` after the first edge of a burst (a running timer is left alone).
+  if (!decoded || (report_timer_.running() && !config_.quiet)) return;
+  // The seed's worker: sample `delay` after the first edge of a burst (a running timer is left alone), or
+  // with `quiet` after the last.
   if (config_.delay_ms > 0) {
     report_timer_.trigger(config_.delay_ms);
   } else {

@@ -422,6 +422,19 @@ TEST_F(EncoderTest, WhileTurningReportsAtMostOncePerDelay) {
   EXPECT_EQ(enc.value(), 100);
 }
 
+TEST_F(EncoderTest, QuietReportsOnceTheKnobHasBeenStillForTheDelay) {
+  Encoder enc(x, y, {.delay_ms = 100, .quiet = true}, recorder());
+  run([&]() -> Task<> {
+    CO_ASSERT(enc.start().ok());
+    knob.steps(1000, 10'000, 100, +1);     // a step every 10 ms, the last at 991 ms
+    knob.steps(1'500'000, 50'000, 3, -1);  // three slow steps back, 50 ms apart: still under the delay
+    co_await sleep_ms(2000);
+  }());
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0], (Change{1'091'000, 100, 100}));
+  EXPECT_EQ(changes[1], (Change{1'700'000, 97, -3}));
+}
+
 TEST_F(EncoderTest, ObserverGetsTheLastEdgeTimeAndTheCount) {
   Encoder enc(x, y, {.div = 2, .delay_ms = 50});
   std::vector<EncoderReport> reports;

@@ -16,7 +16,9 @@
 // of both lines that one poll delivered are merged whichever reader runs first).
 //
 // Reporting (the seed's worker): after an edge, the driver waits `delay_ms` (a rate limit: while the knob
-// turns it reports at most once per delay), then samples the count. The divided value is
+// turns it reports at most once per delay), then samples the count. With `quiet`, every edge restarts the
+// wait instead, so a report comes once the knob has been still for `delay_ms` (the seed's encoder_stop
+// example, built in). The divided value is
 // round-half-to-even(count / div); its change since the last report is added to value(), which is then
 // clamped to vmax, then vmin, then reduced modulo `mod` (floor modulo, result in [0, mod)). Limits act on
 // the accumulated delta, so turning back from an end stop moves away at once. When value() changed, the
@@ -114,6 +116,7 @@ struct EncoderConfig {
   std::optional<std::int64_t> vmax = std::nullopt;  // upper limit of value()
   std::optional<std::int64_t> mod = std::nullopt;   // value() wraps into [0, mod) (positive)
   std::int64_t delay_ms = 100;  // wait after an edge before sampling and reporting (rate limit)
+  bool quiet = false;  // report only after delay_ms without any edge (not a rate limit: once motion stops)
 };
 
 enum class EncoderEvent : unsigned char { change };
