@@ -185,6 +185,47 @@ TEST(Pushbutton, SuppressWithoutADoubleActionReleasesAtOnceUnlessLongRan) {
             (std::vector<Entry>{{"press", 100}, {"release", 200}, {"press", 1000}, {"long", 2000}}));
 }
 
+TEST(Pushbutton, SuppressWithoutALongActionDelaysOnlyForTheDoubleClick) {
+  // The seed's test_btn(suppress=True, lf=False): a long hold is just a press and a release.
+  Rig rig;
+  Pushbutton pb(rig.pin, {.suppress = true});
+  pb.start(rig.loop);
+  pb.press_func([&] { rig.log.add("press"); });
+  pb.release_func([&] { rig.log.add("release"); });
+  pb.double_func([&] { rig.log.add("double"); });
+  rig.close_between(1000, 1100);
+  rig.close_between(2000, 4000);
+  rig.close_between(5000, 5100);
+  rig.close_between(5200, 5300);
+  rig.run_until(7000);
+  EXPECT_EQ(rig.log.entries, (std::vector<Entry>{{"press", 1000},
+                                                 {"release", 1400},
+                                                 {"press", 2000},
+                                                 {"release", 4000},
+                                                 {"press", 5000},
+                                                 {"press", 5200},
+                                                 {"double", 5200}}));
+}
+
+TEST(Pushbutton, SuppressWithNeitherLongNorDoubleActionChangesNothing) {
+  // The seed's test_btn(suppress=True, lf=False, df=False).
+  Rig rig;
+  Pushbutton pb(rig.pin, {.suppress = true});
+  pb.start(rig.loop);
+  pb.press_func([&] { rig.log.add("press"); });
+  pb.release_func([&] { rig.log.add("release"); });
+  rig.close_between(1000, 1100);
+  rig.close_between(1200, 1300);
+  rig.close_between(2000, 4000);
+  rig.run_until(6000);
+  EXPECT_EQ(rig.log.entries, (std::vector<Entry>{{"press", 1000},
+                                                 {"release", 1100},
+                                                 {"press", 1200},
+                                                 {"release", 1300},
+                                                 {"press", 2000},
+                                                 {"release", 4000}}));
+}
+
 TEST(Pushbutton, PressIsNeverDelayedEvenWithSuppress) {
   for (bool suppress : {false, true}) {
     SCOPED_TRACE(suppress);
