@@ -141,7 +141,7 @@ class NecIr {
   void set_callback(F&& f) {
     callback_ = [fn = std::forward<F>(f)](int data, int addr, int ctrl) mutable {
       CallResult ignored;
-      detail::launch_into([&]() -> decltype(auto) { return fn(data, addr, ctrl); }, ignored);
+      aiopi::detail::launch_into([&]() -> decltype(auto) { return fn(data, addr, ctrl); }, ignored);
     };
   }
   /// The daemon's hook: called for every block, after the callback.
