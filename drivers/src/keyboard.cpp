@@ -82,6 +82,7 @@ hal::IoResult<void> Keyboard::start() {
   if (config_.db_delay < 0 || config_.scan_ms < 1)
     return io_error(IoErrc::invalid_argument, "Keyboard: db_delay must be >= 0 and scan_ms >= 1");
   if (hal::IoResult<void> r = matrix_.release_rows(); !r) return r;
+  state_ = 0;  // keys already held at start count as new presses, as at the seed's construction
   task_ = Loop::get().create_task(run(), "keyboard");
   return {};
 }

@@ -37,6 +37,7 @@ hal::IoResult<void> SwArray::start() {
     return io_error(IoErrc::invalid_argument, "SwArray: times must be >= 0 and scan_ms >= 1");
   if (hal::IoResult<void> r = matrix_.release_rows(); !r) return r;
   keys_ = {};
+  state_ = 0;  // keys already closed at start count as new closures, as at the seed's construction
   task_ = Loop::get().create_task(run(), "sw_array");
   return {};
 }

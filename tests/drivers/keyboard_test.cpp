@@ -188,6 +188,20 @@ TEST_F(KeyboardTest, AScanErrorIsCountedAndScanningGoesOn) {
   EXPECT_EQ(drain(kb), (std::vector<std::uint16_t>{9}));
 }
 
+TEST_F(KeyboardTest, AKeyHeldAtStartIsAPress) {
+  Keyboard kb(rig.rows(), rig.cols());
+  rig.press(13, 0, ms(1000));
+  run([&]() -> Task<> {
+    CO_ASSERT(kb.start().ok());
+    co_await sleep_ms(100);
+    kb.deinit();
+    CO_ASSERT(kb.start().ok());  // again: held keys count as new presses, as at the seed's construction
+    co_await sleep_ms(100);
+    kb.deinit();
+  }());
+  EXPECT_EQ(drain(kb), (std::vector<std::uint16_t>{13, 13}));
+}
+
 TEST_F(KeyboardTest, StartChecksTheMatrix) {
   KeyMatrixRig big(loop, 9, 8);  // 72 keys
   hal::DigitalOutput* rows_with_null[] = {rig.rows()[0], nullptr};
