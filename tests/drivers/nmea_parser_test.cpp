@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+/// Heap allocations of the test program so far (gps_alloc_counter.cpp replaces operator new).
+std::uint64_t gps_test_allocations() noexcept;
+
 namespace aiopi::drivers {
 namespace {
 
@@ -551,6 +554,25 @@ TEST(NmeaParser, LongDateSuffixes) {
     p.feed(sentence(std::string("GPRMC,120000,A,5130.4421,N,00007.6540,W,0.0,0.0,") + date + ",,,A"));
     EXPECT_EQ(p.date_string(DateFormat::LONG), text);
   }
+}
+
+TEST(NmeaParser, FeedNeverAllocates) {
+  std::string stream;
+  for (int i = 0; i < 100; ++i)
+    stream += all_vectors();
+  NmeaParser p({.cb_mask = nmea::ALL});
+  int calls = 0;
+  p.set_fix_callback([&calls](std::uint8_t) { ++calls; });
+  p.set_unsupported_hook([](const NmeaFields& f) { return !f[0].empty(); });
+  const std::uint64_t before = gps_test_allocations();
+  for (std::size_t pos = 0; pos < stream.size(); pos += 64)
+    p.feed(std::string_view(stream).substr(pos, 64));
+  const std::uint64_t after = gps_test_allocations();
+  EXPECT_EQ(after - before, 0u);
+  const std::string probe(100, 'x');  // the counter does count
+  EXPECT_GT(gps_test_allocations(), after);
+  EXPECT_EQ(p.parsed_sentences(), 1100u);
+  EXPECT_EQ(calls, 1000);
 }
 
 TEST(NmeaParser, RandomBytes10MB_NoCrashSaneCounters) {
