@@ -54,6 +54,59 @@ hal::IoResult<std::uint64_t> KeyMatrix::scan() {
   return pressed;
 }
 
+bool KeyMatrix::can_wait_for_keys() const noexcept {
+  if (cols_.empty() || cols_.size() > ColumnWatch::kMaxColumns) return false;
+  for (hal::DigitalInput* c : cols_)
+    if (c == nullptr || !hal::detects(c->config().edges, hal::Edge::falling)) return false;
+  return true;
+}
+
+hal::IoResult<bool> KeyMatrix::drive_all_rows() {
+  for (hal::DigitalOutput* row : rows_) {
+    if (hal::IoResult<void> s = row->set(false); !s) {
+      (void)release_rows();
+      return s.error();
+    }
+  }
+  for (hal::DigitalInput* col : cols_) {
+    const hal::IoResult<bool> level = col->value();
+    if (!level) {
+      (void)release_rows();
+      return level.error();
+    }
+    if (!*level) return true;
+  }
+  return false;
+}
+
+// --- ColumnWatch
+
+void ColumnWatch::start(std::span<hal::DigitalInput* const> cols) {
+  stop();
+  // Edges from before now (the scans' own) say nothing about a key closing later.
+  for (hal::DigitalInput* col : cols)
+    while (col->next_edge_nowait()) {
+    }
+  Loop& loop = Loop::get();
+  for (std::size_t i = 0; i < cols.size() && i < kMaxColumns; ++i)
+    tasks_[i] = loop.create_task(watch(*cols[i]), "key column");
+  running_ = true;
+}
+
+void ColumnWatch::stop() noexcept {
+  for (TaskHandle<>& t : tasks_)
+    detail::stop_task(t);
+  running_ = false;
+}
+
+Task<> ColumnWatch::watch(hal::DigitalInput& col) {
+  for (;;) {
+    const hal::IoResult<hal::EdgeEvent> e = co_await col.next_edge();
+    if (!e) co_return;  // the line was released: the driver's scans will report its errors
+    activity_.set();
+  }
+}
+
 // --- helpers
 
 namespace detail {
@@ -83,13 +136,17 @@ hal::IoResult<void> Keyboard::start() {
     return io_error(IoErrc::invalid_argument, "Keyboard: db_delay must be >= 0 and scan_ms >= 1");
   if (hal::IoResult<void> r = matrix_.release_rows(); !r) return r;
   state_ = 0;  // keys already held at start count as new presses, as at the seed's construction
+  if (matrix_.can_wait_for_keys()) watch_.start(matrix_.columns());
   task_ = Loop::get().create_task(run(), "keyboard");
   return {};
 }
 
 void Keyboard::deinit() noexcept {
   if (destroyed_flag_ != nullptr) *destroyed_flag_ = true;
+  const bool was_running = static_cast<bool>(task_);
   detail::stop_task(task_);
+  watch_.stop();
+  if (was_running) (void)matrix_.release_rows();  // it may have been waiting with every row driven
 }
 
 Task<> Keyboard::run() {
@@ -121,7 +178,23 @@ Task<> Keyboard::run() {
         }
       }
     }
-    co_await sleep_ms(changed ? config_.db_delay : config_.scan_ms);
+    if (changed) {
+      co_await sleep_ms(config_.db_delay);
+    } else if (watch_.running() && state_ == 0 && scanned) {
+      // Idle: every row driven, asleep until a column's edge says a key closed (or one is closed already).
+      watch_.activity().clear();
+      const hal::IoResult<bool> closed = matrix_.drive_all_rows();
+      if (!closed) {
+        error_ = closed.error();
+        ++errors_;
+        co_await sleep_ms(config_.scan_ms);
+      } else {
+        if (!*closed) co_await watch_.activity().wait();
+        (void)matrix_.release_rows();
+      }
+    } else {
+      co_await sleep_ms(config_.scan_ms);
+    }
   }
 }
 

@@ -38,13 +38,17 @@ hal::IoResult<void> SwArray::start() {
   if (hal::IoResult<void> r = matrix_.release_rows(); !r) return r;
   keys_ = {};
   state_ = 0;  // keys already closed at start count as new closures, as at the seed's construction
+  if (matrix_.can_wait_for_keys()) watch_.start(matrix_.columns());
   task_ = Loop::get().create_task(run(), "sw_array");
   return {};
 }
 
 void SwArray::deinit() noexcept {
   if (destroyed_flag_ != nullptr) *destroyed_flag_ = true;
+  const bool was_running = static_cast<bool>(task_);
   detail::stop_task(task_);
+  watch_.stop();
+  if (was_running) (void)matrix_.release_rows();  // it may have been waiting with every row driven
 }
 
 bool SwArray::put(std::uint16_t code, std::uint8_t event, std::int64_t t_us) {
@@ -127,8 +131,30 @@ Task<> SwArray::run() {
         if (!alive) co_return;  // the observer stopped or destroyed the array
       }
     }
-    co_await sleep_ms(changed ? config_.debounce_ms : config_.scan_ms);
+    if (changed) {
+      co_await sleep_ms(config_.debounce_ms);
+    } else if (watch_.running() && state_ == 0 && scanned && all_idle()) {
+      // Idle: every row driven, asleep until a column's edge says a key closed (or one is closed already).
+      watch_.activity().clear();
+      const hal::IoResult<bool> closed = matrix_.drive_all_rows();
+      if (!closed) {
+        error_ = closed.error();
+        ++errors_;
+        co_await sleep_ms(config_.scan_ms);
+      } else {
+        if (!*closed) co_await watch_.activity().wait();
+        (void)matrix_.release_rows();
+      }
+    } else {
+      co_await sleep_ms(config_.scan_ms);
+    }
   }
+}
+
+bool SwArray::all_idle() const noexcept {
+  for (std::size_t i = 0; i < matrix_.keys(); ++i)
+    if (keys_[i].phase != Phase::idle) return false;
+  return true;
 }
 
 }  // namespace aiopi::drivers

@@ -1,6 +1,8 @@
 // A simulated crosspoint key matrix for the Keyboard and SwArray tests: row outputs and column inputs whose
 // levels follow which row is driven low and which keys are closed at the loop's virtual time. Each key has a
-// script of (time, closed) changes; a column reads low when a driven (low) row has a closed key on it.
+// script of (time, closed) changes; a column reads low when a driven (low) row has a closed key on it. With
+// `column_edges` the columns also queue an edge whenever their level changes (a row set, a key's scripted
+// change), stamped with the virtual time, as a GPIO backend would.
 #pragma once
 
 #include <algorithm>
@@ -19,45 +21,45 @@ class KeyMatrixRig;
 
 class RigRow final : public hal::DigitalOutput {
  public:
-  RigRow() : hal::DigitalOutput({.initial = false, .drive = hal::Drive::open_drain}) {}
-  hal::IoResult<void> set(bool level) override {
-    if (fail_sets > 0) {
-      --fail_sets;
-      return hal::io_error(hal::IoErrc::io, "rig row: scripted failure");
-    }
-    level_ = level;
-    ++writes;
-    return {};
-  }
+  explicit RigRow(KeyMatrixRig& rig)
+      : hal::DigitalOutput({.initial = false, .drive = hal::Drive::open_drain}), rig_(rig) {}
+  hal::IoResult<void> set(bool level) override;
   hal::IoResult<bool> get() override { return level_; }
   bool level() const noexcept { return level_; }
   int fail_sets = 0;
   std::size_t writes = 0;
 
  private:
+  KeyMatrixRig& rig_;
   bool level_ = false;  // low until the driver releases it: start() must
 };
 
 class RigColumn final : public hal::DigitalInput {
  public:
-  RigColumn(KeyMatrixRig& rig, std::size_t col) : hal::DigitalInput({}), rig_(rig), col_(col) {}
+  RigColumn(KeyMatrixRig& rig, std::size_t col, bool edges)
+      : hal::DigitalInput({.edges = edges ? hal::EdgeMode::both : hal::EdgeMode::none}),
+        rig_(rig),
+        col_(col) {}
   hal::IoResult<bool> value() override;
+  /// Re-evaluates the level; queues an edge if it changed (with edge detection).
+  void refresh(std::int64_t now_us);
 
  private:
   KeyMatrixRig& rig_;
   std::size_t col_;
+  bool last_ = true;
 };
 
 class KeyMatrixRig {
  public:
-  KeyMatrixRig(Loop& loop, std::size_t rows, std::size_t cols)
-      : loop_(loop), ncols_(cols), script_(rows * cols) {
+  KeyMatrixRig(Loop& loop, std::size_t rows, std::size_t cols, bool column_edges = false)
+      : loop_(loop), ncols_(cols), column_edges_(column_edges), script_(rows * cols) {
     for (std::size_t r = 0; r < rows; ++r) {
-      rows_.push_back(std::make_unique<RigRow>());
+      rows_.push_back(std::make_unique<RigRow>(*this));
       row_ptrs_.push_back(rows_.back().get());
     }
     for (std::size_t c = 0; c < cols; ++c) {
-      cols_.push_back(std::make_unique<RigColumn>(*this, c));
+      cols_.push_back(std::make_unique<RigColumn>(*this, c, column_edges));
       col_ptrs_.push_back(cols_.back().get());
     }
   }
@@ -87,26 +89,36 @@ class KeyMatrixRig {
       if (t <= now) state = c;
     return state;
   }
+  /// The level of a column now (not counted as a read).
+  bool level_now(std::size_t col) const {
+    bool level = true;  // pull-up
+    for (std::size_t r = 0; r < rows_.size(); ++r)
+      if (!rows_[r]->level() && closed(code(r, col, ncols_))) level = false;
+    return level;
+  }
+  /// A read of a column by the driver: counted, checked (at most one row driven while scanning).
   bool column_level(std::size_t col) {
     std::size_t driven = 0;
-    bool level = true;  // pull-up
-    for (std::size_t r = 0; r < rows_.size(); ++r) {
-      if (rows_[r]->level()) continue;
-      ++driven;
-      if (closed(code(r, col, ncols_))) level = false;
-    }
+    for (const auto& r : rows_)
+      if (!r->level()) ++driven;
     if (driven > 1) ++several_rows_driven;
-    if (col == 0 && !rows_[0]->level()) scan_times.push_back(loop_.now().time_since_epoch().count());
+    if (col == 0 && driven == 1 && !rows_[0]->level())
+      scan_times.push_back(loop_.now().time_since_epoch().count());
     ++column_reads;
-    return level;
+    return level_now(col);
+  }
+  void refresh_all() {
+    const std::int64_t now = loop_.now().time_since_epoch().count();
+    for (auto& c : cols_)
+      c->refresh(now);
   }
   bool all_rows_released() const {
     return std::all_of(rows_.begin(), rows_.end(), [](const auto& r) { return r->level(); });
   }
 
-  std::size_t several_rows_driven = 0;
+  std::size_t several_rows_driven = 0;  // reads with more than one row driven (idle waits read that way too)
   std::size_t column_reads = 0;
-  std::vector<std::int64_t> scan_times;  // each scan: when it read (row 0, column 0)
+  std::vector<std::int64_t> scan_times;  // each scan: when it read (row 0, column 0) with only row 0 driven
   int fail_reads = 0;
 
  private:
@@ -114,16 +126,37 @@ class KeyMatrixRig {
     auto& s = script_[code];
     s.emplace_back(t, c);
     std::stable_sort(s.begin(), s.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (column_edges_) (void)loop_.call_at(TimePoint(Duration(t)), [this] { refresh_all(); });
   }
 
   Loop& loop_;
   std::size_t ncols_;
+  bool column_edges_;
   std::vector<std::vector<std::pair<std::int64_t, bool>>> script_;
   std::vector<std::unique_ptr<RigRow>> rows_;
   std::vector<std::unique_ptr<RigColumn>> cols_;
   std::vector<hal::DigitalOutput*> row_ptrs_;
   std::vector<hal::DigitalInput*> col_ptrs_;
 };
+
+inline hal::IoResult<void> RigRow::set(bool level) {
+  if (fail_sets > 0) {
+    --fail_sets;
+    return hal::io_error(hal::IoErrc::io, "rig row: scripted failure");
+  }
+  level_ = level;
+  ++writes;
+  rig_.refresh_all();
+  return {};
+}
+
+inline void RigColumn::refresh(std::int64_t now_us) {
+  const bool level = rig_.level_now(col_);
+  if (level == last_) return;
+  last_ = level;
+  if (config().edges != hal::EdgeMode::none)
+    edge_queue().push(level ? hal::Edge::rising : hal::Edge::falling, now_us);
+}
 
 inline hal::IoResult<bool> RigColumn::value() {
   if (rig_.fail_reads > 0) {

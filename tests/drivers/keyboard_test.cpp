@@ -202,6 +202,40 @@ TEST_F(KeyboardTest, AKeyHeldAtStartIsAPress) {
   EXPECT_EQ(drain(kb), (std::vector<std::uint16_t>{13, 13}));
 }
 
+TEST_F(KeyboardTest, WithColumnEdgesItSleepsWhileNoKeyIsClosed) {
+  KeyMatrixRig edges(loop, 4, 4, /*column_edges=*/true);
+  Keyboard kb(edges.rows(), edges.cols());
+  std::vector<KeyboardReport> reports;
+  kb.set_observer([&reports](const KeyboardReport& r) { reports.push_back(r); });
+  edges.press(6, ms(1000) + 3, ms(1200));
+  edges.bounce(9, ms(3000) + 7, 9, ms(2));  // 16 ms of bounce ending closed, open again at 3500
+  edges.press(9, ms(3500) - 1, ms(3500));
+  bool rows_driven_while_idle = false;
+  std::size_t scans_idle = 0;
+  run([&]() -> Task<> {
+    CO_ASSERT(kb.start().ok());
+    co_await sleep_ms(900);
+    scans_idle = edges.scan_times.size();
+    rows_driven_while_idle = !edges.row(0).level() && !edges.row(3).level();
+    co_await sleep_ms(4000);
+    kb.deinit();
+  }());
+  EXPECT_EQ(scans_idle, 1u) << "one scan at start, then asleep";
+  EXPECT_TRUE(rows_driven_while_idle);
+  EXPECT_TRUE(edges.all_rows_released()) << "deinit releases the rows";
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].scan_code, 6);
+  EXPECT_EQ(reports[0].t_us, ms(1000) + 3) << "scanned at the edge, not at the next period";
+  EXPECT_EQ(reports[1].scan_code, 9);
+  EXPECT_EQ(reports[1].t_us, ms(3000) + 7);
+  // While a key is held the matrix is scanned; between the presses it sleeps again.
+  std::size_t between = 0;
+  for (std::int64_t t : edges.scan_times)
+    if (t > ms(1400) && t < ms(2900)) ++between;
+  EXPECT_EQ(between, 0u);
+  EXPECT_EQ(drain(kb), (std::vector<std::uint16_t>{6, 9}));
+}
+
 TEST_F(KeyboardTest, StartChecksTheMatrix) {
   KeyMatrixRig big(loop, 9, 8);  // 72 keys
   hal::DigitalOutput* rows_with_null[] = {rig.rows()[0], nullptr};

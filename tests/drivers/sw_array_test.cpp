@@ -237,6 +237,28 @@ TEST_F(SwArrayTest, FullQueueDropsTheOldest) {
   EXPECT_EQ(seen.size(), 4u) << "the observer sees every event";
 }
 
+TEST_F(SwArrayTest, WithColumnEdgesTheSequencesAreTheSameAndIdleIsAsleep) {
+  KeyMatrixRig edges(loop, 3, 4, /*column_edges=*/true);
+  SwArray sw(edges.rows(), edges.cols(), {.cfg = kAll | S});
+  edges.press(4, ms(100), ms(200));  // double
+  edges.press(4, ms(300), ms(400));
+  edges.press(7, ms(2000), ms(2100));  // single
+  edges.press(1, ms(4000), ms(5500));  // long
+  std::vector<SwEvent> want = events(4, {D, O});
+  for (const SwEvent& e : events(7, {C, O}))
+    want.push_back(e);
+  for (const SwEvent& e : events(1, {L, O}))
+    want.push_back(e);
+  EXPECT_EQ(play(sw, 6000), want);
+  EXPECT_EQ(seen_at(0), ms(300));
+  EXPECT_EQ(seen_at(2), ms(2410));  // the click's window runs from the edge at 2000
+  EXPECT_EQ(seen_at(4), ms(5010));
+  std::size_t idle_scans = 0;
+  for (std::int64_t t : edges.scan_times)
+    if ((t > ms(600) && t < ms(1990)) || (t > ms(2600) && t < ms(3990))) ++idle_scans;
+  EXPECT_EQ(idle_scans, 0u);
+}
+
 TEST_F(SwArrayTest, StartChecksAndDestructionFromTheObserver) {
   auto sw = std::make_unique<SwArray>(rig.rows(), rig.cols(), SwArray::Config{.cfg = C | O, .scan_ms = 0});
   int calls = 0;

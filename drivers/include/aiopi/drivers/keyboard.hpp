@@ -15,14 +15,21 @@
 // Cadence (the seed's): after a scan that saw any change, the next scan waits `db_delay` ms, so contact
 // bounce shorter than that is never seen; otherwise the next scan follows after `scan_ms` (the seed scans at
 // every pass of its scheduler, which would keep a loop busy for ever).
+//
+// Idle on edges: when every column detects falling edges (requested with EdgeMode::falling or both) and no
+// key is closed, the driver drives every row, and sleeps until a column's edge says a key closed: no scans,
+// no wake-ups while nobody types. The scan after the wake-up is immediate; scanning then goes on as above
+// until every key is open again. With columns that detect no edges it polls every `scan_ms`.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
 
 #include "aiopi/detail/inplace_function.hpp"
+#include "aiopi/event.hpp"
 #include "aiopi/hal/digital.hpp"
 #include "aiopi/hal/error.hpp"
 #include "aiopi/queue.hpp"
@@ -48,6 +55,14 @@ class KeyMatrix {
   /// released before the error is returned.
   hal::IoResult<std::uint64_t> scan();
 
+  /// True when every column detects falling edges (EdgeMode::falling or both) and there are at most
+  /// ColumnWatch::kMaxColumns of them: a driver can then sleep until a key closes instead of polling.
+  bool can_wait_for_keys() const noexcept;
+  /// Drives every row active (the idle state of a driver waiting for a key) and reads the columns: true if a
+  /// key is closed already (no edge will come for it). On an error every row is released.
+  hal::IoResult<bool> drive_all_rows();
+
+  std::span<hal::DigitalInput* const> columns() const noexcept { return cols_; }
   std::size_t rows() const noexcept { return rows_.size(); }
   std::size_t cols() const noexcept { return cols_.size(); }
   std::size_t keys() const noexcept { return rows_.size() * cols_.size(); }
@@ -55,6 +70,31 @@ class KeyMatrix {
  private:
   std::span<hal::DigitalOutput* const> rows_;
   std::span<hal::DigitalInput* const> cols_;
+};
+
+/// One small task per column, each waiting on its column's edges and setting activity(): how a driver with
+/// every row driven sleeps until any key closes.
+class ColumnWatch {
+ public:
+  static constexpr std::size_t kMaxColumns = 16;
+
+  ColumnWatch() noexcept = default;
+  ColumnWatch(const ColumnWatch&) = delete;
+  ColumnWatch& operator=(const ColumnWatch&) = delete;
+  ~ColumnWatch() { stop(); }
+
+  /// Starts the watchers on the current loop (at most kMaxColumns columns; the rest are ignored).
+  void start(std::span<hal::DigitalInput* const> cols);
+  void stop() noexcept;
+  bool running() const noexcept { return running_; }
+  /// Set by any column's edge; the driver clears it before it waits.
+  Event& activity() noexcept { return activity_; }
+
+ private:
+  Task<> watch(hal::DigitalInput& col);
+  std::array<TaskHandle<>, kMaxColumns> tasks_{};
+  Event activity_;
+  bool running_ = false;
 };
 
 struct KeyboardConfig {
@@ -117,6 +157,7 @@ class Keyboard {
   Task<> run();
 
   KeyMatrix matrix_;
+  ColumnWatch watch_;
   Config config_;
   Queue<std::uint16_t> queue_;
   Observer observer_;

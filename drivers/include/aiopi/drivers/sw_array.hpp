@@ -10,7 +10,8 @@
 //     if (e.event == SwArray::DOUBLE) toggle(e.scan_code);
 //   }
 //
-// An event is queued only if its bit is in `cfg`; a full queue drops its oldest item.
+// An event is queued only if its bit is in `cfg`; a full queue drops its oldest item. With columns that
+// detect falling edges the array sleeps while every key is open and no sequence is timing (see keyboard.hpp).
 //
 // Basic mode (cfg has none of LONG, DOUBLE, SUPPRESS): every debounced change of a key queues CLOSE or OPEN
 // at once (for diode-isolated switch matrices).
@@ -139,8 +140,11 @@ class SwArray {
   bool put(std::uint16_t code, std::uint8_t event, std::int64_t t_us);
   /// Advances one key's timed sequence by one scan. False as for put().
   bool step(std::uint16_t code, bool closed, std::int64_t t_us);
+  /// No key in a timed sequence (nothing to time out).
+  bool all_idle() const noexcept;
 
   KeyMatrix matrix_;
+  ColumnWatch watch_;
   Config config_;
   Queue<SwEvent> queue_;
   Observer observer_;
