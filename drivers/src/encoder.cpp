@@ -38,6 +38,7 @@ Encoder::Encoder(hal::DigitalInput& x, hal::DigitalInput& y, const Config& confi
       config_(config),
       callback_(std::move(callback)),
       report_timer_([this] { report(); }),
+      settle_timer_([this] { decode_staged(); }),
       value_(config.v) {}
 
 Encoder::~Encoder() {
@@ -53,6 +54,7 @@ hal::IoResult<void> Encoder::check(const Config& c) noexcept {
   if ((c.vmin && c.v < *c.vmin) || (c.vmax && c.v > *c.vmax))
     return io_error(IoErrc::invalid_argument, "Encoder: the initial value v lies outside vmin..vmax");
   if (c.delay_ms < 0) return io_error(IoErrc::invalid_argument, "Encoder: delay_ms must not be negative");
+  if (c.settle_us < 0) return io_error(IoErrc::invalid_argument, "Encoder: settle_us must not be negative");
   return {};
 }
 
@@ -78,6 +80,7 @@ hal::IoResult<void> Encoder::start() {
   reported_divided_ = value_;
   error_ = {};
   Loop& loop = Loop::get();
+  loop_ = &loop;
   reader_x_ = loop.create_task(read_line(Line::x), "encoder x");
   reader_y_ = loop.create_task(read_line(Line::y), "encoder y");
   started_ = true;
@@ -97,6 +100,7 @@ void Encoder::deinit() noexcept {
     *h = TaskHandle<>();
   }
   report_timer_.stop();
+  settle_timer_.stop();
   started_ = false;
 }
 
@@ -112,10 +116,11 @@ Task<> Encoder::read_line(Line line) {
     }
     // Staging full and the other line's reader still to run: let it stage and decode first.
     while (s.full()) {
-      decode_staged();
+      decode_staged(true);
       if (s.full()) co_await yield_now();
     }
     s.push(*e);
+    arm_report(config_.quiet);  // the seed's ISR sets its flag at every edge
     decode_staged();
   }
 }
@@ -129,20 +134,24 @@ void Encoder::top_up(Line line) noexcept {
   }
 }
 
-void Encoder::decode_staged() noexcept {
+void Encoder::decode_staged(bool force) noexcept {
   Staging& sx = staging_[0];
   Staging& sy = staging_[1];
+  const std::int64_t settled = loop_->now().time_since_epoch().count() - config_.settle_us;
+  // An edge is decoded only when no earlier edge of the other line can still turn up: the other line has a
+  // staged edge to compare with, or nothing queued and the edge is settled. Edges the other reader was woken
+  // for (and has not taken yet) are unknown here: that reader decodes when it runs, right after.
+  auto alone_ok = [&](const Staging& mine, const hal::DigitalInput& other) {
+    return other.pending_edges() == 0 && (force || mine.front().t_us <= settled);
+  };
   bool decoded = false;
   for (;;) {
     if (sx.empty()) top_up(Line::x);
     if (sy.empty()) top_up(Line::y);
-    // An edge is decoded only when no earlier edge of the other line can still turn up: the other line has
-    // a staged edge to compare with, or nothing queued. Edges its reader was woken for (and has not taken
-    // yet) are unknown here: that reader decodes when it runs, right after.
-    if (!sx.empty() && (sy.empty() ? y_.pending_edges() == 0 : sx.front().t_us < sy.front().t_us)) {
+    if (!sx.empty() && (sy.empty() ? alone_ok(sx, y_) : sx.front().t_us < sy.front().t_us)) {
       const Staged e = sx.pop();
       decode(Line::x, e, nullptr);
-    } else if (!sy.empty() && (sx.empty() ? x_.pending_edges() == 0 : sy.front().t_us < sx.front().t_us)) {
+    } else if (!sy.empty() && (sx.empty() ? alone_ok(sy, x_) : sy.front().t_us < sx.front().t_us)) {
       const Staged e = sy.pop();
       decode(Line::y, e, nullptr);
     } else if (!sx.empty() && !sy.empty()) {  // both lines changed at the same time: both bits at once
@@ -154,7 +163,17 @@ void Encoder::decode_staged() noexcept {
     }
     decoded = true;
   }
-  if (!decoded || (report_timer_.running() && !config_.quiet)) return;
+  // Held back for settle_us: decoded by the timer unless the other line's next edge comes first.
+  if (!sx.empty() || !sy.empty()) {
+    const std::int64_t head = !sx.empty() ? sx.front().t_us : sy.front().t_us;
+    const std::int64_t wait = std::max<std::int64_t>(head - settled, 1);
+    settle_timer_.trigger(std::chrono::microseconds(wait));
+  }
+  if (decoded) arm_report(false);
+}
+
+void Encoder::arm_report(bool restart) noexcept {
+  if (report_timer_.running() && !restart) return;
   // The seed's worker: sample `delay` after the first edge of a burst (a running timer is left alone), or
   // with `quiet` after the last.
   if (config_.delay_ms > 0) {

@@ -286,7 +286,7 @@ TEST_F(EncoderTest, FullRingsOfBothLinesWithNoMissedCount) {
       t = k.steps(t, 3, 2 * static_cast<int>(hal::EdgeQueue::kCapacity), dir);
       expected += dir * 2 * static_cast<int>(hal::EdgeQueue::kCapacity);
       CO_ASSERT(px.dropped() == 0 && py.dropped() == 0);
-      co_await sleep_ms(1);
+      co_await sleep_ms(2);  // the last edge of a burst is decoded once settled (1 ms)
       CO_ASSERT(enc.count() == expected);
     }
   }());
@@ -294,6 +294,32 @@ TEST_F(EncoderTest, FullRingsOfBothLinesWithNoMissedCount) {
   EXPECT_EQ(enc.edges(), 50u * 2 * hal::EdgeQueue::kCapacity);
   EXPECT_EQ(enc.invalid(), 0u);
   EXPECT_EQ(enc.lost(), 0u);
+}
+
+TEST_F(EncoderTest, AnEdgeArrivingLateWithinSettleUsTakesItsPlace) {
+  // One forward cycle, x 1000 / y 1100 / x 1200 / y 1300, but the loop gets x's two edges first (its fd was
+  // read in one poll) and y's 50 us later in the next: within settle_us the y edges still go between.
+  for (const std::int64_t settle : {std::int64_t{1000}, std::int64_t{0}}) {
+    SCOPED_TRACE(settle);
+    PushInput px, py;
+    Encoder enc(px, py, {.delay_ms = 0, .settle_us = settle});
+    run([&]() -> Task<> {
+      CO_ASSERT(enc.start().ok());
+      co_await sleep(Duration(1250));
+      px.push(true, 1000);
+      px.push(false, 1200);
+      co_await sleep(Duration(50));
+      py.push(true, 1100);
+      py.push(false, 1300);
+      co_await sleep_ms(5);
+    }());
+    if (settle > 0) {
+      EXPECT_EQ(enc.count(), 4);
+    } else {
+      EXPECT_EQ(enc.count(), 0) << "without the settle time the late y edges are decoded after x's";
+    }
+    EXPECT_EQ(enc.invalid(), 0u);
+  }
 }
 
 TEST_F(EncoderTest, BothLinesAtOnceIsInvalidAndCountedNotGuessed) {

@@ -12,8 +12,10 @@
 // edge that does not change its line's level, or an edge after a gap in its line's sequence numbers (edges
 // lost by the HAL's ring). Contact bounce on one line is a run of alternate +1 / -1 and nets to zero.
 // The edges of the two lines are decoded in timestamp order: each line's reader stages what its line has
-// queued, and an edge is decoded only once the other line has a later edge staged or nothing queued (edges
-// of both lines that one poll delivered are merged whichever reader runs first).
+// queued, and an edge is decoded once the other line has a later edge staged, or has nothing queued and the
+// edge is `settle_us` old (on the loop clock). So edges of both lines that one poll delivered are merged
+// whichever reader runs first, and an edge of one line that reaches the loop up to settle_us after a later
+// edge of the other (two GPIO fds read in different polls) still takes its place.
 //
 // Reporting (the seed's worker): after an edge, the driver waits `delay_ms` (a rate limit: while the knob
 // turns it reports at most once per delay), then samples the count. With `quiet`, every edge restarts the
@@ -117,6 +119,7 @@ struct EncoderConfig {
   std::optional<std::int64_t> mod = std::nullopt;   // value() wraps into [0, mod) (positive)
   std::int64_t delay_ms = 100;  // wait after an edge before sampling and reporting (rate limit)
   bool quiet = false;  // report only after delay_ms without any edge (not a rate limit: once motion stops)
+  std::int64_t settle_us = 1000;  // an edge waits at most this long for an earlier edge of the other line
 };
 
 enum class EncoderEvent : unsigned char { change };
@@ -235,8 +238,11 @@ class Encoder {
   Task<> read_line(Line line);
   /// Moves what `line` has queued into its staging ring (nothing while its reader holds a claim).
   void top_up(Line line) noexcept;
-  /// Decodes staged edges in timestamp order as far as both lines are known.
-  void decode_staged() noexcept;
+  /// Decodes staged edges in timestamp order as far as both lines are known (`force`: without waiting for
+  /// settle_us, to make room); arms the settle timer for what it holds back.
+  void decode_staged(bool force = false) noexcept;
+  /// Starts the report delay (the seed's worker waking); `restart` also when it already runs.
+  void arm_report(bool restart) noexcept;
   /// One edge, or two of different lines with the same timestamp (`second` non-null).
   void decode(Line first_line, const Staged& first, const Staged* second) noexcept;
   /// Records `e`'s sequence number; true (and the lost edges counted) when edges are missing before it.
@@ -254,6 +260,8 @@ class Encoder {
   TaskHandle<> reader_x_;
   TaskHandle<> reader_y_;
   Delay_ms report_timer_;
+  Delay_ms settle_timer_;
+  Loop* loop_ = nullptr;
   Event changed_;
   hal::IoError error_{};
   std::int64_t value_ = 0;
