@@ -163,10 +163,13 @@ void Encoder::decode_staged(bool force) noexcept {
     }
     decoded = true;
   }
-  // Held back for settle_us: decoded by the timer unless the other line's next edge comes first.
-  if (!sx.empty() || !sy.empty()) {
-    const std::int64_t head = !sx.empty() ? sx.front().t_us : sy.front().t_us;
-    const std::int64_t wait = std::max<std::int64_t>(head - settled, 1);
+  // Held back for settle_us: decoded by the timer unless the other line's next edge comes first. (Held for
+  // edges the other reader was woken for: that reader decodes them, no timer needed.)
+  const Staging* held = !sx.empty() && y_.pending_edges() == 0   ? &sx
+                        : !sy.empty() && x_.pending_edges() == 0 ? &sy
+                                                                 : nullptr;
+  if (held != nullptr) {
+    const std::int64_t wait = std::max<std::int64_t>(held->front().t_us - settled, 1);
     settle_timer_.trigger(std::chrono::microseconds(wait));
   }
   if (decoded) arm_report(false);
