@@ -1,11 +1,11 @@
 // The RAM one instance of each driver takes on the RP2040: for each driver class an array of exactly
-// sizeof(class) bytes, which `arm-none-eabi-nm -S` reports as the symbol's size (tools/driver-sizes reads them).
-// Nothing here runs; the object is built in the rp2040 preset only to be measured. A driver not yet in the tree
-// is skipped by its __has_include.
+// sizeof(class) bytes, which `arm-none-eabi-nm -S` reports as the symbol's size (tools/driver-sizes reads
+// them). Nothing here runs; the object is built in the rp2040 preset only to be measured. A driver not yet in
+// the tree is skipped by its __has_include.
 #include <cstddef>
 
-#define AIOPI_SIZE_OF(name, type) \
-  extern "C" { \
+#define AIOPI_SIZE_OF(name, type)                             \
+  extern "C" {                                                \
   alignas(1) unsigned char aiopi_sizeof_##name[sizeof(type)]; \
   }
 
