@@ -21,7 +21,7 @@
 
 #include "aiopi/linux/linux_backend.hpp"
 #include "aiopi/loop.hpp"
-#include "aiopid/config/builtin_device_types.hpp"
+#include "aiopid/config/driver_device_types.hpp"
 #include "aiopid/config/load.hpp"
 #include "aiopid/config/print.hpp"
 #include "aiopid/runtime/linux_board.hpp"
@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  const aiopid::config::DeviceTypeRegistry types = aiopid::config::builtin_device_registry();
+  const aiopid::config::DeviceTypeRegistry types = aiopid::config::aiopid_device_registry();
   aiopid::config::LoadResult result = aiopid::config::load_config(config_path, types);
   if (!result.config) {
     print_diagnostics(result);

@@ -7,14 +7,14 @@
 #include <string>
 #include <utility>
 
-#include "aiopid/config/builtin_device_types.hpp"
+#include "aiopid/config/driver_device_types.hpp"
 #include "aiopid/config/load.hpp"
 
 namespace aiopid::runtime::testing {
 
 /// The built-in device types, made once for the whole test binary.
 inline const aiopid::config::DeviceTypeRegistry& types() {
-  static const aiopid::config::DeviceTypeRegistry registry = aiopid::config::builtin_device_registry();
+  static const aiopid::config::DeviceTypeRegistry registry = aiopid::config::aiopid_device_registry();
   return registry;
 }
 

@@ -2,6 +2,8 @@
 // does, and the resources it holds. Names follow the HAL (lib/include/aiopi/hal/): Bias, EdgeMode, Drive.
 #include "aiopid/config/builtin_device_types.hpp"
 
+#include "aiopid/config/device_fields.hpp"
+
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -11,7 +13,6 @@
 #include "aiopid/config/validator.hpp"
 
 namespace aiopid::config {
-namespace {
 
 std::string hex(std::int64_t v) {
   char buf[16];
@@ -57,6 +58,15 @@ Field line_field() {
             return false;
           },
   };
+}
+
+Field bias_field(const char* default_bias) {
+  return Field{.key = "bias",
+               .type = FieldType::choice,
+               .default_value = Node::string(default_bias),
+               .doc = "Bias resistor: `as_is` leaves what the hardware or the previous user set.",
+               .example = "\"pull_up\"",
+               .choices = {"as_is", "off", "pull_up", "pull_down"}};
 }
 
 Field active_low_field() {
@@ -125,6 +135,111 @@ void add_threshold_conditions(DeviceType& t, const std::vector<Field>& extra, co
   }
 }
 
+Field i2c_bus_field() {
+  return Field{
+      .key = "bus",
+      .type = FieldType::custom,
+      .required = true,
+      .doc = "The bus: its number (`1` for `/dev/i2c-1`) or its adapter name; `sim` on the simulated board.",
+      .example = "1",
+      .type_name = "integer or string",
+      .check = [](const Node& v, const std::string& path, Validator& val) {
+        if (v.is(Node::Kind::integer)) {
+          if (v.as_int() >= 0 && v.as_int() <= 1023) return true;
+          val.error(v.where(), path, std::to_string(v.as_int()) + " is not in the range 0 to 1023");
+          return false;
+        }
+        if (v.is(Node::Kind::string) && !v.as_string().empty()) return true;
+        val.type_error(v, "a bus number (integer) or an adapter name (string)", path);
+        return false;
+      }};
+}
+
+std::vector<ResourceClaim> i2c_address_claim(const Node& params, const std::string& path) {
+  const Node* bus = params.find("bus");
+  const Node* address = params.find("address");
+  if (!bus || !address) return {};
+  const std::string bus_text =
+      bus->is(Node::Kind::integer) ? std::to_string(bus->as_int()) : bus->as_string();
+  return {ResourceClaim{"i2c|" + bus_text + "|" + std::to_string(address->as_int()),
+                        "address " + hex(address->as_int()) + " on I2C bus " + bus_text, address->where(),
+                        join_key(path, "address")}};
+}
+
+constexpr std::array<std::int64_t, 18> kBauds = {50,    75,    110,   134,    150,    200,
+                                                 300,   600,   1200,  2400,   4800,   9600,
+                                                 19200, 38400, 57600, 115200, 230400, 460800};
+constexpr std::array<std::int64_t, 6> kFastBauds = {500000, 576000, 921600, 1000000, 2000000, 4000000};
+
+std::vector<Field> uart_port_fields() {
+  return {
+      Field{
+          .key = "port",
+          .type = FieldType::string,
+          .required = true,
+          .doc =
+              "The port: `/dev/serial0`, `/dev/ttyAMA0`, `/dev/ttyUSB0`. On the simulated board any name is "
+              "a simulated port (`sim0`), except a pseudo-terminal (`/dev/pts/N`), which is opened for real "
+              "(a test or `socat` plays the far end).",
+          .example = "\"/dev/serial0\"",
+          .non_empty = true},
+      Field{.key = "baud",
+            .type = FieldType::integer,
+            .default_value = Node::integer(9600),
+            .doc =
+                "Bits per second: a standard rate (50 ... 460800, 500000, 576000, 921600, 1000000, 2000000, "
+                "4000000).",
+            .example = "115200",
+            .check =
+                [](const Node& v, const std::string& path, Validator& val) {
+                  for (const std::int64_t b : kBauds)
+                    if (v.as_int() == b) return true;
+                  for (const std::int64_t b : kFastBauds)
+                    if (v.as_int() == b) return true;
+                  val.error(
+                      v.where(), path,
+                      std::to_string(v.as_int()) +
+                          " is not a standard baud rate (e.g. 9600, 19200, 38400, 57600, 115200, 230400)");
+                  return false;
+                }},
+      Field{.key = "data_bits",
+            .type = FieldType::integer,
+            .default_value = Node::integer(8),
+            .doc = "Data bits per character.",
+            .example = "7",
+            .min = 5.0,
+            .max = 8.0},
+      Field{.key = "parity",
+            .type = FieldType::choice,
+            .default_value = Node::string("none"),
+            .doc = "Parity bit.",
+            .example = "\"even\"",
+            .choices = {"none", "even", "odd"}},
+      Field{.key = "stop_bits",
+            .type = FieldType::integer,
+            .default_value = Node::integer(1),
+            .doc = "Stop bits.",
+            .example = "2",
+            .min = 1.0,
+            .max = 2.0},
+      Field{.key = "flow",
+            .type = FieldType::choice,
+            .default_value = Node::string("none"),
+            .doc = "Flow control: hardware (`rtscts`) or software (`xonxoff`).",
+            .example = "\"rtscts\"",
+            .choices = {"none", "rtscts", "xonxoff"}},
+  };
+}
+
+std::vector<ResourceClaim> serial_port_claim(const Node& params, const std::string& path) {
+  const Node* port = params.find("port");
+  if (!port) return {};
+  return {ResourceClaim{"serial|" + port->as_string(), "serial port '" + port->as_string() + "'",
+                        port->where(), join_key(path, "port")}};
+}
+
+namespace {
+
 // ------------------------------------------------------------------------------------------- digital_in
 
 std::unique_ptr<DeviceType> digital_in() {
@@ -135,12 +250,7 @@ std::unique_ptr<DeviceType> digital_in() {
   t->params.fields = {
       chip_field(),
       line_field(),
-      Field{.key = "bias",
-            .type = FieldType::choice,
-            .default_value = Node::string("as_is"),
-            .doc = "Bias resistor: `as_is` leaves what the hardware or the previous user set.",
-            .example = "\"pull_up\"",
-            .choices = {"as_is", "off", "pull_up", "pull_down"}},
+      bias_field("as_is"),
       active_low_field(),
       Field{.key = "edges",
             .type = FieldType::choice,
@@ -395,25 +505,7 @@ std::unique_ptr<DeviceType> i2c_register_device() {
 
   t->params.name = "device type 'i2c_register_device'";
   t->params.fields = {
-      Field{
-          .key = "bus",
-          .type = FieldType::custom,
-          .required = true,
-          .doc =
-              "The bus: its number (`1` for `/dev/i2c-1`) or its adapter name; `sim` on the simulated board.",
-          .example = "1",
-          .type_name = "integer or string",
-          .check =
-              [](const Node& v, const std::string& path, Validator& val) {
-                if (v.is(Node::Kind::integer)) {
-                  if (v.as_int() >= 0 && v.as_int() <= 1023) return true;
-                  val.error(v.where(), path, std::to_string(v.as_int()) + " is not in the range 0 to 1023");
-                  return false;
-                }
-                if (v.is(Node::Kind::string) && !v.as_string().empty()) return true;
-                val.type_error(v, "a bus number (integer) or an adapter name (string)", path);
-                return false;
-              }},
+      i2c_bus_field(),
       Field{.key = "address",
             .type = FieldType::integer,
             .required = true,
@@ -446,16 +538,7 @@ std::unique_ptr<DeviceType> i2c_register_device() {
                            "the register's value times its scale");
   t->output = OutputKind::register_value;
 
-  t->claims = [](const Node& params, const std::string& path) -> std::vector<ResourceClaim> {
-    const Node* bus = params.find("bus");
-    const Node* address = params.find("address");
-    if (!bus || !address) return {};
-    const std::string bus_text =
-        bus->is(Node::Kind::integer) ? std::to_string(bus->as_int()) : bus->as_string();
-    return {ResourceClaim{"i2c|" + bus_text + "|" + std::to_string(address->as_int()),
-                          "address " + hex(address->as_int()) + " on I2C bus " + bus_text, address->where(),
-                          join_key(path, "address")}};
-  };
+  t->claims = i2c_address_claim;
   t->check_condition = [](std::string_view device, const Node& params, const Node& condition,
                           const std::string& path, Validator& v) {
     const Node* name = condition.find("register");
@@ -506,69 +589,12 @@ std::unique_ptr<DeviceType> i2c_register_device() {
 
 // ------------------------------------------------------------------------------------- uart_line_reader
 
-constexpr std::array<std::int64_t, 18> kBauds = {50,    75,    110,   134,    150,    200,
-                                                 300,   600,   1200,  2400,   4800,   9600,
-                                                 19200, 38400, 57600, 115200, 230400, 460800};
-constexpr std::array<std::int64_t, 6> kFastBauds = {500000, 576000, 921600, 1000000, 2000000, 4000000};
-
 std::unique_ptr<DeviceType> uart_line_reader() {
   auto t = std::make_unique<DeviceType>();
   t->name = "uart_line_reader";
   t->doc = "A serial port read line by line (GPS, a modem, another microcontroller). Raises events on lines.";
   t->params.name = "device type 'uart_line_reader'";
-  t->params.fields = {
-      Field{.key = "port",
-            .type = FieldType::string,
-            .required = true,
-            .doc = "The port: `/dev/serial0`, `/dev/ttyAMA0`, `/dev/ttyUSB0`; `sim0` on the simulated board.",
-            .example = "\"/dev/serial0\"",
-            .non_empty = true},
-      Field{.key = "baud",
-            .type = FieldType::integer,
-            .default_value = Node::integer(9600),
-            .doc =
-                "Bits per second: a standard rate (50 ... 460800, 500000, 576000, 921600, 1000000, 2000000, "
-                "4000000).",
-            .example = "115200",
-            .check =
-                [](const Node& v, const std::string& path, Validator& val) {
-                  for (const std::int64_t b : kBauds)
-                    if (v.as_int() == b) return true;
-                  for (const std::int64_t b : kFastBauds)
-                    if (v.as_int() == b) return true;
-                  val.error(
-                      v.where(), path,
-                      std::to_string(v.as_int()) +
-                          " is not a standard baud rate (e.g. 9600, 19200, 38400, 57600, 115200, 230400)");
-                  return false;
-                }},
-      Field{.key = "data_bits",
-            .type = FieldType::integer,
-            .default_value = Node::integer(8),
-            .doc = "Data bits per character.",
-            .example = "7",
-            .min = 5.0,
-            .max = 8.0},
-      Field{.key = "parity",
-            .type = FieldType::choice,
-            .default_value = Node::string("none"),
-            .doc = "Parity bit.",
-            .example = "\"even\"",
-            .choices = {"none", "even", "odd"}},
-      Field{.key = "stop_bits",
-            .type = FieldType::integer,
-            .default_value = Node::integer(1),
-            .doc = "Stop bits.",
-            .example = "2",
-            .min = 1.0,
-            .max = 2.0},
-      Field{.key = "flow",
-            .type = FieldType::choice,
-            .default_value = Node::string("none"),
-            .doc = "Flow control: hardware (`rtscts`) or software (`xonxoff`).",
-            .example = "\"rtscts\"",
-            .choices = {"none", "rtscts", "xonxoff"}},
-  };
+  t->params.fields = uart_port_fields();
   t->conditions.name = "condition";
   t->conditions.tag_by_presence = true;
   const std::array<std::pair<const char*, const char*>, 3> line_conditions = {{
@@ -587,12 +613,7 @@ std::unique_ptr<DeviceType> uart_line_reader() {
                       .non_empty = true}};
     t->conditions.variants.push_back(Variant{key, doc, &t->own(std::move(s))});
   }
-  t->claims = [](const Node& params, const std::string& path) -> std::vector<ResourceClaim> {
-    const Node* port = params.find("port");
-    if (!port) return {};
-    return {ResourceClaim{"serial|" + port->as_string(), "serial port '" + port->as_string() + "'",
-                          port->where(), join_key(path, "port")}};
-  };
+  t->claims = serial_port_claim;
   return t;
 }
 

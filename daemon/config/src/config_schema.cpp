@@ -264,20 +264,26 @@ void build_action(ConfigSchema& c) {
              .required = true,
              .doc =
                  "`true`/`false` for a digital output, the duty cycle 0.0 to 1.0 for PWM, an integer for a "
-                 "register.",
+                 "register, a text for a character display (its lines go to successive rows).",
              .example = "true",
-             .type_name = "boolean or number",
+             .type_name = "boolean, number or string",
              .check =
                  [](const Node& v, const std::string& path, Validator& val) {
-                   if (v.is(Node::Kind::boolean) || v.is_number()) return true;
-                   val.type_error(v, "a boolean or a number", path);
+                   if (v.is(Node::Kind::boolean) || v.is_number() || v.is(Node::Kind::string)) return true;
+                   val.type_error(v, "a boolean, a number or a text", path);
                    return false;
                  }},
        Field{.key = "register",
              .type = FieldType::string,
              .doc = "The register written (register devices only).",
              .example = "\"out\"",
-             .non_empty = true}});
+             .non_empty = true},
+       Field{.key = "row",
+             .type = FieldType::integer,
+             .doc = "The display row the text's first line goes to (character displays only; 0 when absent).",
+             .example = "1",
+             .min = 0.0,
+             .max = 3.0}});
   add(Verb::toggle, "Invert a digital output.",
       {reference_field("toggle", RefKind::device, "The digital output.", "\"led\"")});
   add(Verb::pulse, "Make a digital output active for a while, then inactive.",

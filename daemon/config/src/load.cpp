@@ -278,7 +278,9 @@ std::vector<Action> Loader::build_actions(const Node& list, const std::string& p
           if (value->is(Node::Kind::boolean)) a.value = value->as_bool();
           if (value->is(Node::Kind::integer)) a.value = value->as_int();
           if (value->is(Node::Kind::floating)) a.value = value->as_number();
+          if (value->is(Node::Kind::string)) a.value = value->as_string();
         }
+        a.row = t.get_int("row", 0);
         if (const std::string* reg = t.get_string("register")) a.register_name = *reg;
         break;
       case Verb::pulse:
@@ -329,6 +331,10 @@ std::vector<Action> Loader::build_actions(const Node& list, const std::string& p
             break;
           case OutputKind::boolean:
           case OutputKind::level:
+            if (const Node::Member* row = t.find_member("row")) {
+              validator_.error(row->key_where, join_key(action_path, "row"),
+                               "device '" + a.target + "' (" + type->name + ") has no rows");
+            }
             if (reg) {
               validator_.error(t.find_member("register")->key_where, join_key(action_path, "register"),
                                "device '" + a.target + "' (" + type->name + ") has no registers");
@@ -345,6 +351,17 @@ std::vector<Action> Loader::build_actions(const Node& list, const std::string& p
             }
             break;
           case OutputKind::register_value:
+            if (type->check_set) type->check_set(a.target, *device->node, t, action_path, validator_);
+            break;
+          case OutputKind::text:
+            if (reg) {
+              validator_.error(t.find_member("register")->key_where, join_key(action_path, "register"),
+                               "device '" + a.target + "' (" + type->name + ") has no registers");
+            }
+            if (value && !value->is(Node::Kind::string)) {
+              validator_.error(value->where(), value_path,
+                               "device '" + a.target + "' (" + type->name + ") takes a text");
+            }
             if (type->check_set) type->check_set(a.target, *device->node, t, action_path, validator_);
             break;
         }

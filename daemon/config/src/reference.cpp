@@ -48,6 +48,9 @@ std::string output_text(const DeviceType& t) {
       return "`set` with `value = 0.0 .. 1.0` (duty cycle)";
     case OutputKind::register_value:
       return "`set` with `register = \"NAME\"` (a writable register) and an integer `value`";
+    case OutputKind::text:
+      return "`set` with a text `value` (its lines go to successive rows) and optionally `row = N` (the first "
+             "row)";
   }
   return "";
 }

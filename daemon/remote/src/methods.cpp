@@ -132,6 +132,7 @@ Json reading_json(const runtime::DeviceReading& reading) {
   if (const auto* level = std::get_if<bool>(&reading)) return *level;
   if (const auto* number = std::get_if<double>(&reading)) return *number;
   if (const auto* line = std::get_if<std::string>(&reading)) return *line;
+  if (const auto* named = std::get_if<std::vector<runtime::Reading>>(&reading)) return readings_json(*named);
   Json registers = Json::object();
   for (const runtime::RegisterReading& r : std::get<std::vector<runtime::RegisterReading>>(reading))
     registers[r.name] = Json{{"raw", r.raw}, {"value", r.value}};
@@ -238,17 +239,19 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
                          }});
   methods.add(MethodSpec{
       .name = "devices.set",
-      .summary =
-          "Sets an output: a digital output's level, a PWM duty, a writable register of an I2C device.",
+      .summary = "Sets an output: a digital output's level, a PWM duty, a writable register of an I2C "
+                 "device, the text "
+                 "of a character display.",
       .description = "Refused (-32005) for inputs and sensors; -32006 while the device is not open; a value "
                      "that does not fit the device is -32602 pointing at /params/value.",
       .scope = Scope::control,
       .params = {name_param("device"),
-                 ParamSpec{.name = "value",
-                           .type = ParamType::any,
-                           .description =
-                               "true / false for a digital output, 0..1 for a PWM duty, an integer "
-                               "for a register"},
+                 ParamSpec{
+                     .name = "value",
+                     .type = ParamType::any,
+                     .description =
+                         "true / false for a digital output, 0..1 for a PWM duty, an integer "
+                         "for a register, a text for a character display (its lines to rows 0, 1, ...)"},
                  ParamSpec{.name = "register",
                            .type = ParamType::string,
                            .required = false,
@@ -268,8 +271,10 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
           v = value.get<bool>();
         } else if (value.is_number()) {
           v = value.get<double>();
+        } else if (value.is_string()) {
+          v = runtime::TextWrite{0, value.get<std::string>()};
         } else {
-          co_return RpcError::invalid_params("/params/value", "must be a boolean or a number");
+          co_return RpcError::invalid_params("/params/value", "must be a boolean, a number or a text");
         }
         if (const runtime::OpResult r = rt.set_device(name, v); !r) co_return error_of(r);
         co_return device_json(*reg.devices.find(name)->second, false);
@@ -277,7 +282,8 @@ void add_daemon_methods(api::MethodRegistry& methods, runtime::Runtime& rt, cons
   methods.add(MethodSpec{
       .name = "devices.read",
       .summary =
-          "A fresh reading of a device: an ADC's voltage, an input's level, a line reader's last line.",
+          "A fresh reading of a device: an ADC's voltage, an input's level, a line reader's last line, a "
+          "driver device's named readings (an object, `unit` an object of their units).",
       .scope = Scope::read,
       .params = {name_param("device")},
       .result_schema =

@@ -56,6 +56,21 @@ void Publisher::on_register(std::string_view device, std::string_view register_n
           {"register", std::string(register_name)}, {"raw", raw}, {"value", value}, {"written", written}});
 }
 
+void Publisher::on_readings(std::string_view device, const std::vector<runtime::Reading>& readings) {
+  publish("device", device, "value",
+          api::Json{{"value", readings_json(readings)}, {"unit", units_json(readings)}});
+}
+
+void Publisher::on_driver_event(std::string_view device, const runtime::DriverEvent& event) {
+  api::Json data = api::Json::object();
+  data["event"] = event.name;
+  for (const runtime::Reading& r : event.data)
+    data[r.name] = reading_value_json(r.value);
+  const auto at_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(event.at.time_since_epoch()).count();
+  publish("device", device, event.name, std::move(data), static_cast<std::int64_t>(at_us));
+}
+
 void Publisher::on_edge(std::string_view device, bool level, aiopi::TimePoint at) {
   const auto at_us = std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
   publish("device", device, "edge", api::Json{{"level", level}, {"edge", level ? "rising" : "falling"}},

@@ -58,7 +58,30 @@ std::string direction_of(const runtime::LiveDevice& d) {
   return "sensor";
 }
 
+Json reading_value_json(const runtime::ReadingValue& value) {
+  if (const auto* b = std::get_if<bool>(&value)) return *b;
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return *i;
+  if (const auto* f = std::get_if<double>(&value)) return *f;
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  return nullptr;
+}
+
+Json readings_json(const std::vector<runtime::Reading>& readings) {
+  Json out = Json::object();
+  for (const runtime::Reading& r : readings)
+    out[r.name] = reading_value_json(r.value);
+  return out;
+}
+
+Json units_json(const std::vector<runtime::Reading>& readings) {
+  Json out = Json::object();
+  for (const runtime::Reading& r : readings)
+    if (!r.unit.empty()) out[r.name] = r.unit;
+  return out;
+}
+
 Json device_value(const runtime::LiveDevice& d) {
+  if (d.driver) return readings_json(d.driver->readings());
   const std::string_view type = type_of(d);
   if (type == "digital_out") return d.level;
   if (type == "digital_in") {
@@ -72,6 +95,7 @@ Json device_value(const runtime::LiveDevice& d) {
 }
 
 Json unit_of(const runtime::LiveDevice& d) {
+  if (d.driver) return units_json(d.driver->readings());
   if (type_of(d) != "adc") return nullptr;
   const bool volts = d.config.params.contains("scale") || (d.adc && d.adc->volts_per_count());
   return volts ? "V" : "counts";
@@ -85,6 +109,7 @@ Json device_json(const runtime::LiveDevice& d, bool with_params) {
   j["direction"] = direction_of(d);
   j["state"] = d.is_open() ? "open" : (d.open_error.empty() ? "opening" : "failed");
   if (!d.is_open() && !d.open_error.empty()) j["error"] = d.open_error;
+  if (d.driver && !d.driver->error().empty()) j["error"] = d.driver->error();  // open, but reads fail
   j["value"] = device_value(d);
   if (with_params) {
     Json params = node_json(d.config.params);

@@ -43,7 +43,7 @@ std::string_view type_name(const config::DeviceConfig& d) {
 /// The device types the boards open so far.
 bool wired(std::string_view type) {
   return type == "digital_in" || type == "digital_out" || type == "adc" || type == "pwm" ||
-         type == "uart_line_reader" || type == "i2c_register_device";
+         type == "uart_line_reader" || type == "i2c_register_device" || is_driver_type(type);
 }
 
 aiopi::Task<bool> wait_set(aiopi::Event& event) {
@@ -104,6 +104,10 @@ const char* to_string(DeviceState state) noexcept {
       return "open_failed";
     case DeviceState::closed:
       return "closed";
+    case DeviceState::failing:
+      return "failing";
+    case DeviceState::recovered:
+      return "recovered";
   }
   return "?";
 }
@@ -121,6 +125,19 @@ const char* to_string(TaskState state) noexcept {
   }
   return "?";
 }
+
+/// A driver device's reports, to the runtime on behalf of its device.
+class DeviceDriverSink final : public DriverSink {
+ public:
+  DeviceDriverSink(Runtime& runtime, LiveDevice& device) noexcept : runtime_(runtime), device_(device) {}
+  void driver_event(const DriverEvent& event) override { runtime_.driver_event(device_, event); }
+  void driver_readings() override { runtime_.driver_readings(device_); }
+  void driver_error(std::string_view error) override { runtime_.driver_error(device_, error); }
+
+ private:
+  Runtime& runtime_;
+  LiveDevice& device_;
+};
 
 Runtime::Runtime(aiopi::Loop& loop, Board& board, RuntimeOptions options)
     : loop_(loop), board_(board), options_(std::move(options)) {}
@@ -263,7 +280,12 @@ void Runtime::start_device(const config::DeviceConfig& d) {
 bool Runtime::try_open(LiveDevice& d) {
   const std::string_view type = type_name(d.config);
   ++d.open_attempts;
-  if (type == "digital_in") {
+  if (is_driver_type(type)) {
+    if (!d.sink) d.sink = std::make_unique<DeviceDriverSink>(*this, d);
+    auto opened = open_driver_device(loop_, board_, d.config, *d.sink);
+    d.driver = std::move(opened.device);
+    d.open_error = std::move(opened.error);
+  } else if (type == "digital_in") {
     auto opened = board_.open_input(loop_, d.config);
     d.input = std::move(opened.device);
     d.open_error = std::move(opened.error);
@@ -353,6 +375,7 @@ aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
     backoff = std::min<aiopi::Duration>(backoff * 2, 60s);
     try_open(d);
   }
+  if (d.driver) co_return;  // the driver's own tasks run it
   if (d.adc) {
     co_await poll_adc(d);
     co_return;
@@ -582,7 +605,8 @@ aiopi::Task<> Runtime::read_lines(LiveDevice& d) {
   }
 }
 
-void Runtime::check_thresholds(LiveDevice& d, const std::string* register_name, double value) {
+void Runtime::check_thresholds(LiveDevice& d, const std::string* register_name, double value,
+                               const char* name_key) {
   // Edge-triggered with hysteresis: `above` is raised when the value goes over the threshold, then not again
   // until it has come back below threshold - hysteresis (`below` mirrors it). The first reading only arms.
   // A register device's conditions name their register: only those of `register_name` are checked.
@@ -592,7 +616,7 @@ void Runtime::check_thresholds(LiveDevice& d, const std::string* register_name, 
     const bool above = source->condition == "above";
     if (!above && source->condition != "below") continue;
     if (register_name) {
-      const std::string* wanted = source->params.get_string("register");
+      const std::string* wanted = source->params.get_string(name_key);
       if (wanted == nullptr || *wanted != *register_name) continue;
     }
     const double threshold = source->params.get_number(source->condition, 0.0);
@@ -608,6 +632,55 @@ void Runtime::check_thresholds(LiveDevice& d, const std::string* register_name, 
     } else if (!it->second && back) {
       it->second = true;
     }
+  }
+}
+
+void Runtime::driver_event(LiveDevice& d, const DriverEvent& event) {
+  spdlog::debug("device {}: {}", d.config.name, event.name);
+  if (options_.observer) options_.observer->on_driver_event(d.config.name, event);
+  // Events whose source is `on = "EVENT"` of this device; their other keys (`data`, `address`, `key`) must
+  // equal the event's data of that name.
+  for (auto& [event_name, live] : registry_.events) {
+    const auto& source = live->config.source;
+    if (!source || source->device != d.config.name || source->condition != "on") continue;
+    const std::string* want = source->params.get_string("on");
+    if (want == nullptr || *want != event.name) continue;
+    bool match = true;
+    for (const Node::Member& m : source->params.members()) {
+      if (m.key == "on" || !m.value.is(Node::Kind::integer)) continue;
+      auto it = std::find_if(event.data.begin(), event.data.end(),
+                             [&](const Reading& r) { return r.name == m.key; });
+      if (it == event.data.end()) continue;
+      const auto* number = std::get_if<std::int64_t>(&it->value);
+      if (number == nullptr || *number != m.value.as_int()) match = false;
+    }
+    if (match) set_event(event_name);
+  }
+}
+
+void Runtime::driver_readings(LiveDevice& d) {
+  if (!d.driver) return;
+  const std::vector<Reading> readings = d.driver->readings();
+  if (options_.observer) options_.observer->on_readings(d.config.name, readings);
+  for (const Reading& r : readings) {
+    double value = 0.0;
+    if (const auto* f = std::get_if<double>(&r.value))
+      value = *f;
+    else if (const auto* i = std::get_if<std::int64_t>(&r.value))
+      value = static_cast<double>(*i);
+    else
+      continue;
+    check_thresholds(d, &r.name, value, "reading");
+  }
+}
+
+void Runtime::driver_error(LiveDevice& d, std::string_view error) {
+  if (!error.empty()) {
+    spdlog::warn("device {}: read failed: {} (retrying)", d.config.name, error);
+    if (options_.observer) options_.observer->on_device_state(d.config.name, DeviceState::failing, error);
+  } else {
+    spdlog::info("device {}: reads again", d.config.name);
+    if (options_.observer) options_.observer->on_device_state(d.config.name, DeviceState::recovered, {});
   }
 }
 
@@ -629,6 +702,7 @@ aiopi::Task<> Runtime::stop_device(LiveDevice& d, bool to_safe_state) {
       co_await h->wait_outcome();
     }
   }
+  if (d.driver) co_await d.driver->stop();
   if (to_safe_state && d.pwm) {
     if (const Node* safe = d.config.params.find("safe_state"); safe && safe->is_number()) {
       write_duty(d, safe->as_number());
@@ -820,6 +894,9 @@ aiopi::Task<> Runtime::run_action(const config::Action& a, const std::string& ow
         write_duty(*d, static_cast<double>(std::get<std::int64_t>(a.value)));
       } else if (d && !a.register_name.empty() && std::holds_alternative<std::int64_t>(a.value)) {
         co_await set_register_action(a, owner);
+      } else if (d && std::holds_alternative<std::string>(a.value)) {
+        if (OpResult r = set_device(a.target, TextWrite{a.row, std::get<std::string>(a.value)}); !r)
+          spdlog::error("{}: set {}: {}", owner, a.target, r.message);
       }
       break;
     case Verb::toggle:
@@ -1112,6 +1189,20 @@ OpResult Runtime::set_device(std::string_view name, const SetValue& value) {
     if (!d.writer || d.writer.done()) d.writer = loop_.create_task(write_pending(d), d.config.name.c_str());
     return {};
   }
+  if (d.config.type && d.config.type->output == config::OutputKind::text) {
+    if (!std::holds_alternative<TextWrite>(value))
+      return fail(OpErrc::bad_value,
+                  "device " + quoted(name) + " is a " + std::string(type) + ": its value is a text");
+    if (!d.driver) return not_open(d);
+    OpResult r = d.driver->write_text(std::get<TextWrite>(value));
+    if (r) {
+      spdlog::debug("device {}: text written", name);
+      driver_readings(d);
+    } else {
+      r.message = "device " + quoted(name) + ": " + r.message;
+    }
+    return r;
+  }
   return fail(OpErrc::conflict, "device " + quoted(name) + " is an input (" + std::string(type) + ")");
 }
 
@@ -1142,6 +1233,8 @@ aiopi::Task<ReadResult> Runtime::read_device(std::string name) {
       out.status = fail(OpErrc::unavailable, "device " + quoted(name) + ": " + error);
     else
       out.reading = d.value;
+  } else if (d.driver) {
+    out.reading = d.driver->readings();
   } else if (d.uart) {
     out.reading = d.last_line;
   } else if (d.i2c) {

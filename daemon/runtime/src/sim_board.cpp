@@ -2,9 +2,11 @@
 
 #include <cmath>
 
+#include "aiopi/linux/uart.hpp"
 #include "aiopi/sim/sim_analog.hpp"
 #include "aiopi/sim/sim_digital.hpp"
 #include "aiopi/sim/sim_uart.hpp"
+#include "aiopid/runtime/sim_chips.hpp"
 
 namespace aiopid::runtime {
 
@@ -33,14 +35,43 @@ Opened<aiopi::hal::PwmOutput> SimBoard::open_pwm(aiopi::Loop& loop, const config
   return {std::make_unique<SimBoardPwm>(loop, polarity != nullptr && *polarity == "inversed"), {}};
 }
 
+bool SimBoard::schedule_simulated(aiopi::hal::DigitalInput& input, aiopi::TimePoint at,
+                                  bool electrical_level) {
+  static_cast<aiopi::sim::SimDigitalInput&>(input).schedule_edges(
+      {{at.time_since_epoch(), electrical_level}});
+  return true;
+}
+
+bool SimBoard::simulated_port(const config::DeviceConfig& device) const {
+  const std::string* port = device.params.get_string("port");
+  return port == nullptr || !port->starts_with("/dev/pts/");
+}
+
 Opened<aiopi::hal::Uart> SimBoard::open_uart(aiopi::Loop& loop, const config::DeviceConfig& device) {
+  if (!simulated_port(device)) {
+    auto uart = aiopi::os_linux::Uart::open(loop, *device.params.get_string("port"), uart_config(device));
+    if (!uart) return {nullptr, uart.error().message};
+    return {uart.take(), {}};
+  }
   return {std::make_unique<aiopi::sim::SimUart>(loop, uart_config(device)), {}};
+}
+
+bool SimBoard::feed_simulated(aiopi::hal::Uart& uart, std::string_view bytes) {
+  static_cast<aiopi::sim::SimUart&>(uart).receive(bytes);  // only ports simulated_port() said are
+  return true;
 }
 
 Opened<aiopi::hal::I2cBus> SimBoard::open_i2c(aiopi::Loop& loop, const config::DeviceConfig& device) {
   const auto address = static_cast<std::uint16_t>(device.params.get_int("address", 0));
   auto bus = std::make_unique<aiopi::sim::SimI2cBus>(loop);
-  bus->attach(address, i2c_device(i2c_bus_text(device), address));
+  if (device.type != nullptr && device.type->name == "htu21d") {
+    const std::string key = i2c_bus_text(device) + "|" + std::to_string(address);
+    auto it = chips_.find(key);
+    if (it == chips_.end()) it = chips_.emplace(key, std::make_unique<SimHtu21dChip>(loop)).first;
+    bus->attach(address, *it->second);
+  } else {
+    bus->attach(address, i2c_device(i2c_bus_text(device), address));
+  }
   return {std::move(bus), {}};
 }
 
@@ -63,9 +94,11 @@ void SimBoard::list_hardware(std::FILE* out) {
       "  gpio:   chip \"sim\", any line number: digital_in (sim_press_every presses it), digital_out\n"
       "  adc:    device \"sim\", any channel: a triangle wave 0 V .. 3.3 V .. 0 V every 20 s\n"
       "  pwm:    chip \"sim\", any channel (polarity recorded)\n"
-      "  uart:   any port: a simulated UART (uart_line_reader) that receives nothing\n"
+      "  uart:   any port: a simulated UART (uart_line_reader) that receives nothing; a gps device's\n"
+      "          receives a fix every second; a port under /dev/pts/ is opened for real (a pty)\n"
       "  i2c:    any bus, any address: a simulated register device (i2c_register_device; 256 byte\n"
-      "          registers, all 0 until written; they keep their values across reloads)\n",
+      "          registers, all 0 until written; they keep their values across reloads); an htu21d's\n"
+      "          is a simulated HTU21D (21 +- 2 C, 45 +- 5 %RH, changing slowly)\n",
       out);
 }
 

@@ -40,7 +40,7 @@ std::string_view verb_name(Verb verb) noexcept;
 const std::vector<Verb>& all_verbs();
 
 /// What `set` writes: a logical level, a duty cycle / number, or a register value.
-using ActionValue = std::variant<std::monostate, bool, std::int64_t, double>;
+using ActionValue = std::variant<std::monostate, bool, std::int64_t, double, std::string>;
 
 struct Action {
   Verb verb = Verb::sleep;
@@ -50,6 +50,7 @@ struct Action {
   std::string target;
   ActionValue value{};                ///< set
   std::string register_name;          ///< set on a register device
+  std::int64_t row = 0;               ///< set on a text device: the first row the text's lines go to
   Duration duration{0};               ///< pulse, sleep
   std::optional<Duration> timeout{};  ///< wait_event
   std::vector<Action> on_timeout{};   ///< wait_event: run when the timeout expires, then the task goes on

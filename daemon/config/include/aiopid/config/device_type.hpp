@@ -23,6 +23,7 @@ enum class OutputKind : std::uint8_t {
   boolean,         ///< `value = true | false` (a logical level: active / inactive)
   level,           ///< `value = 0.0 .. 1.0` (a PWM duty cycle)
   register_value,  ///< `register = "NAME", value = INTEGER` (a writable register of the device)
+  text,            ///< `value = "TEXT"`, optionally `row = N` (a character display's rows)
 };
 
 /// A board resource a device holds alone (a GPIO line, a PWM channel, an I2C address, a serial port).

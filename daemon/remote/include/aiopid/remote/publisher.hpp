@@ -21,6 +21,8 @@ class Publisher final : public runtime::RuntimeObserver {
   void on_line(std::string_view device, std::string_view line) override;
   void on_register(std::string_view device, std::string_view register_name, std::int64_t raw, double value,
                    bool written) override;
+  void on_readings(std::string_view device, const std::vector<runtime::Reading>& readings) override;
+  void on_driver_event(std::string_view device, const runtime::DriverEvent& event) override;
   void on_edge(std::string_view device, bool level, aiopi::TimePoint at) override;
   void on_device_state(std::string_view device, runtime::DeviceState state, std::string_view error) override;
   void on_event(std::string_view event, bool set, std::uint64_t set_count) override;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "aiopi/cron/time_zone.hpp"
 #include "aiopid/api/json.hpp"
@@ -20,8 +21,16 @@ std::string direction_of(const runtime::LiveDevice& device);
 /// The device's current value as JSON: a level (bool), a duty or reading (number), a line (string), null.
 api::Json device_value(const runtime::LiveDevice& device);
 
-/// The unit of the device's readings: "V" (an adc with a scale), "counts" (without), null otherwise.
+/// The unit of the device's readings: "V" (an adc with a scale), "counts" (without), a driver device's
+/// units by reading name ({"temperature": "°C", ...}; readings without a unit left out), null otherwise.
 api::Json unit_of(const runtime::LiveDevice& device);
+
+/// One reading's value: null (not measured yet), a boolean, an integer, a number or a text.
+api::Json reading_value_json(const runtime::ReadingValue& value);
+/// Named readings as an object {name: value}.
+api::Json readings_json(const std::vector<runtime::Reading>& readings);
+/// Their units as an object {name: unit}, readings without a unit left out.
+api::Json units_json(const std::vector<runtime::Reading>& readings);
 
 api::Json device_json(const runtime::LiveDevice& device, bool with_params);
 api::Json event_json(const runtime::LiveEvent& event);

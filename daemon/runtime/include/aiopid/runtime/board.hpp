@@ -54,6 +54,28 @@ class Board {
     (void)electrical_level;
     return false;
   }
+  /// Puts `electrical_level` on a simulated input at `at` on the loop's clock, stamped with that time even if
+  /// the loop is late (`sim` only; false elsewhere): gestures and IR frames with exact timing.
+  virtual bool schedule_simulated(aiopi::hal::DigitalInput& input, aiopi::TimePoint at,
+                                  bool electrical_level) {
+    (void)input;
+    (void)at;
+    (void)electrical_level;
+    return false;
+  }
+  /// Whether the device's serial port is simulated (`sim`, except pseudo-terminals): feed_simulated() then
+  /// makes it receive bytes.
+  virtual bool simulated_port(const config::DeviceConfig& device) const {
+    (void)device;
+    return false;
+  }
+  /// A simulated port receives `bytes` (`sim` only, a port simulated_port() said is; false elsewhere): the
+  /// simulated GPS receiver's sentences.
+  virtual bool feed_simulated(aiopi::hal::Uart& uart, std::string_view bytes) {
+    (void)uart;
+    (void)bytes;
+    return false;
+  }
   /// What the board offers, for `aiopid --list-hardware`.
   virtual void list_hardware(std::FILE* out) = 0;
 };

@@ -8,9 +8,11 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "aiopi/cron/time_zone.hpp"
 #include "aiopi/time.hpp"
+#include "aiopid/runtime/operations.hpp"
 
 namespace aiopid::runtime {
 
@@ -19,6 +21,8 @@ enum class DeviceState : std::uint8_t {
   opened,       ///< the board opened it (first time, or after failures)
   open_failed,  ///< an attempt to open it failed (`error` says why); the runtime retries with backoff
   closed,       ///< closed: removed or changed by a reload, or the daemon stopping
+  failing,      ///< open, but reading it fails (`error` says why; a driver device retries every period)
+  recovered,    ///< open, and reading it works again after failing
 };
 const char* to_string(DeviceState state) noexcept;
 
@@ -76,6 +80,19 @@ class RuntimeObserver {
     (void)raw;
     (void)value;
     (void)written;
+  }
+
+  /// A driver device's readings changed (a measurement, a fix): every reading with its unit.
+  virtual void on_readings(std::string_view device, const std::vector<Reading>& readings) {
+    (void)device;
+    (void)readings;
+  }
+
+  // ---- driver events (device.NAME.EVENT) ------------------------------------------------------------------
+  /// A driver device raised an event: a button's press, release, double or long, a GPS fix, an IR code.
+  virtual void on_driver_event(std::string_view device, const DriverEvent& event) {
+    (void)device;
+    (void)event;
   }
 
   // ---- device edges and state (device.NAME.edge, device.NAME.state) -------------------------------------

@@ -38,8 +38,14 @@ struct RegisterWrite {
   std::string register_name;
   std::int64_t value = 0;
 };
-/// What set_device writes: a level (digital_out), a duty 0..1 (pwm) or a register (i2c_register_device).
-using SetValue = std::variant<bool, double, RegisterWrite>;
+/// Text for a character display (hd44780): its lines (split at '\n') go to the rows from `row` on.
+struct TextWrite {
+  std::int64_t row = 0;
+  std::string text;
+};
+/// What set_device writes: a level (digital_out), a duty 0..1 (pwm), a register (i2c_register_device) or
+/// text (hd44780).
+using SetValue = std::variant<bool, double, RegisterWrite, TextWrite>;
 
 /// One register as read: raw and times its scale.
 struct RegisterReading {
@@ -47,9 +53,27 @@ struct RegisterReading {
   std::int64_t raw = 0;
   double value = 0.0;
 };
+/// One named value of a driver device (a temperature, a latitude, a position) with its unit ("°C", "%RH",
+/// "deg", "m", "km/h"; empty: none). monostate: not measured yet.
+using ReadingValue = std::variant<std::monostate, bool, std::int64_t, double, std::string>;
+struct Reading {
+  std::string name;
+  ReadingValue value{};
+  std::string unit;
+};
+
+/// An event a driver device raised ("press", "double", "fix", "code"), with its data, and when it happened
+/// on the loop's monotonic clock.
+struct DriverEvent {
+  std::string name;
+  std::vector<Reading> data;
+  aiopi::TimePoint at{};
+};
+
 /// A device's current reading: digital_in / digital_out a level, adc / pwm a number, uart_line_reader its
-/// last line, i2c_register_device its registers (in name order).
-using DeviceReading = std::variant<bool, double, std::string, std::vector<RegisterReading>>;
+/// last line, i2c_register_device its registers (in name order), a driver device its named readings.
+using DeviceReading =
+    std::variant<bool, double, std::string, std::vector<RegisterReading>, std::vector<Reading>>;
 
 struct ReadResult {
   OpResult status;

@@ -20,6 +20,7 @@
 #include "aiopi/hal/uart.hpp"
 #include "aiopi/task_handle.hpp"
 #include "aiopid/config/config.hpp"
+#include "aiopid/runtime/driver_device.hpp"
 #include "aiopid/runtime/i2c_registers.hpp"
 #include "aiopid/runtime/operations.hpp"
 #include "aiopid/runtime/zone.hpp"
@@ -48,7 +49,12 @@ struct LiveDevice {
   std::uint32_t open_attempts = 0;
   aiopi::TaskHandle<> keeper;    ///< opens (with backoff), then watches edges for events
   aiopi::TaskHandle<> stimulus;  ///< sim_press_every
-  [[nodiscard]] bool is_open() const noexcept { return input || output || adc || pwm || uart || i2c; }
+  /// A driver type's sink (the runtime) and device; the sink outlives the device, which reports to it.
+  std::unique_ptr<DriverSink> sink;
+  std::unique_ptr<DriverDevice> driver;
+  [[nodiscard]] bool is_open() const noexcept {
+    return input || output || adc || pwm || uart || i2c || driver;
+  }
 };
 
 struct LiveEvent {

@@ -142,7 +142,15 @@ class Runtime {
   void device_state(const LiveDevice& device, DeviceState state);
   bool launch_task(LiveTask& task);
   OpResult write_duty(LiveDevice& device, double duty);
-  void check_thresholds(LiveDevice& device, const std::string* register_name, double value);
+  /// `above` / `below` events of the device; `name` (of a register or a reading, compared with the
+  /// condition's `name_key`) narrows them to one value, null: the device's only value.
+  void check_thresholds(LiveDevice& device, const std::string* name, double value,
+                        const char* name_key = "register");
+  // A driver device's reports (through its sink, runtime.cpp's DeviceDriverSink).
+  friend class DeviceDriverSink;
+  void driver_event(LiveDevice& device, const DriverEvent& event);
+  void driver_readings(LiveDevice& device);
+  void driver_error(LiveDevice& device, std::string_view error);
   aiopi::Task<> poll_registers(LiveDevice& device);
   void register_value(LiveDevice& device, LiveRegister& reg, std::int64_t raw, bool written);
   OpResult check_register_write(LiveDevice& device, const RegisterWrite& write, LiveRegister** reg);

@@ -2,7 +2,9 @@
 // SimAdc, SimPwm, SimUart, SimI2cBus), running on the real-time Linux loop, so the daemon runs anywhere.
 // Inputs can be pressed by the runtime (`sim_press_every`). An i2c_register_device talks to a simulated
 // register device (256 byte registers, all 0 at first) kept by the board per bus and address, so its
-// registers keep their values when the device is reopened (a reload), as a real chip's would.
+// registers keep their values when the device is reopened (a reload), as a real chip's would. A driver type
+// on I2C gets its simulated chip instead (sim_chips.hpp: an htu21d an HTU21D). A serial port under /dev/pts/
+// is opened for real (a test, or socat, plays the far end); every other port is simulated.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +50,10 @@ class SimBoard final : public Board {
   Opened<aiopi::hal::Uart> open_uart(aiopi::Loop& loop, const config::DeviceConfig& device) override;
   Opened<aiopi::hal::I2cBus> open_i2c(aiopi::Loop& loop, const config::DeviceConfig& device) override;
   bool drive_simulated(aiopi::hal::DigitalInput& input, bool electrical_level) override;
+  bool schedule_simulated(aiopi::hal::DigitalInput& input, aiopi::TimePoint at,
+                          bool electrical_level) override;
+  bool simulated_port(const config::DeviceConfig& device) const override;
+  bool feed_simulated(aiopi::hal::Uart& uart, std::string_view bytes) override;
   void list_hardware(std::FILE* out) override;
 
   /// The simulated chip at `address` on bus `bus` (the config's text: "sim", "1"), made on first use.
@@ -55,6 +61,9 @@ class SimBoard final : public Board {
 
  private:
   std::map<std::string, std::unique_ptr<aiopi::sim::SimRegisterDevice>, std::less<>> i2c_devices_;
+  /// The simulated chips of driver types (an HTU21D) by "bus|address", kept across reloads like the
+  /// register devices.
+  std::map<std::string, std::unique_ptr<aiopi::sim::SimI2cDevice>, std::less<>> chips_;
 };
 
 std::unique_ptr<Board> make_sim_board();
