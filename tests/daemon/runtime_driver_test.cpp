@@ -287,4 +287,114 @@ TEST_F(Drivers, ReloadClosesAChangedDriverDeviceAndOpensItAgain) {
   stop();
 }
 
+TEST_F(Drivers, SwitchClosesAndOpensWithItsStimulus) {
+  start(std::string(kHead) + R"(
+[devices.door]
+type = "switch"
+chip = "sim"
+line = 22
+bias = "pull_up"
+sim_press_every = "2s"
+sim_press_for = "500ms"
+
+[events.closed]
+device = "door"
+on = "close"
+)");
+  run(2300ms);
+  EXPECT_EQ(seen.events, (std::vector<std::string>{"door close"}));
+  EXPECT_EQ(sets("closed"), 1u);
+  auto r = read("door");
+  EXPECT_EQ(std::get<bool>(std::get<std::vector<Reading>>(r.reading)[0].value), true);
+  run(400ms);
+  EXPECT_EQ(seen.events, (std::vector<std::string>{"door close", "door open"}));
+  ASSERT_EQ(seen.details.size(), 2u);
+  EXPECT_EQ(seen.details[1].at - seen.details[0].at, 500ms) << "stamped with the edges";
+  stop();
+}
+
+TEST_F(Drivers, AdcTriggerRaisesOneEventPerCrossingOfTheWindow) {
+  start(std::string(kHead) + R"(
+[devices.level]
+type = "adc_trigger"
+device = "sim"
+channel = 0
+low = 20000
+high = 45000
+poll = "20ms"
+
+[events.outside]
+device = "level"
+on = "out_of_range"
+)");
+  run(8s);  // the sim ADC's triangle rises from 0 to full scale in 10 s
+  EXPECT_EQ(seen.events,
+            (std::vector<std::string>{"level out_of_range", "level in_range", "level out_of_range"}));
+  EXPECT_EQ(sets("outside"), 2u);
+  const auto r = read("level");
+  const auto& readings = std::get<std::vector<Reading>>(r.reading);
+  EXPECT_GT(std::get<std::int64_t>(readings[0].value), 45000);
+  EXPECT_EQ(readings[0].unit, "counts");
+  EXPECT_EQ(std::get<bool>(readings[1].value), false);
+  stop();
+}
+
+TEST_F(Drivers, Hd44780ShowsTextFromActionsAndTheApi) {
+  start(std::string(kHead) + R"(
+[devices.lcd]
+type = "hd44780"
+chip = "sim"
+rs = 7
+e = 8
+d4 = 25
+d5 = 24
+d6 = 23
+d7 = 18
+cols = 8
+
+[tasks.greet]
+start = "boot"
+actions = [ { set = "lcd", value = "Hello\nworld, long line" } ]
+)");
+  run(500ms);
+  auto r = read("lcd");
+  ASSERT_TRUE(r.status);
+  auto readings = std::get<std::vector<Reading>>(r.reading);
+  ASSERT_EQ(readings.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(readings[0].value), "Hello   ");
+  EXPECT_EQ(std::get<std::string>(readings[1].value), "world, l");
+  EXPECT_TRUE(runtime.set_device("lcd", aiopid::runtime::TextWrite{1, "bye"}));
+  readings = std::get<std::vector<Reading>>(read("lcd").reading);
+  EXPECT_EQ(std::get<std::string>(readings[1].value), "bye     ");
+  EXPECT_EQ(runtime.set_device("lcd", aiopid::runtime::TextWrite{1, "a\nb"}).code,
+            aiopid::runtime::OpErrc::bad_value);
+  EXPECT_EQ(runtime.set_device("lcd", true).code, aiopid::runtime::OpErrc::bad_value);
+  stop();
+}
+
+TEST_F(Drivers, KeypadAndSwitchArrayOpenAndScan) {
+  start(std::string(kHead) + R"(
+[devices.keys]
+type = "keypad"
+chip = "sim"
+rows = [5, 6]
+cols = [12, 16, 20]
+
+[devices.panel]
+type = "switch_array"
+chip = "sim"
+rows = [7, 8]
+cols = [21, 26]
+events = ["close", "double"]
+)");
+  run(1s);
+  EXPECT_TRUE(runtime.registry().devices.at("keys")->is_open())
+      << runtime.registry().devices.at("keys")->open_error;
+  EXPECT_TRUE(runtime.registry().devices.at("panel")->is_open());
+  EXPECT_TRUE(seen.events.empty()) << "no key is pressed on the sim board";
+  const auto r = read("keys");
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(std::get<std::vector<Reading>>(r.reading)[0].value));
+  stop();
+}
+
 }  // namespace
