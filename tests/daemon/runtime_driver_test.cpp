@@ -397,4 +397,25 @@ events = ["close", "double"]
   stop();
 }
 
+TEST_F(Drivers, Htu21dThatDoesNotAnswerStaysOpenFailingAndRetries) {
+  start(std::string(kHead) + R"(
+[devices.climate]
+type = "htu21d"
+bus = "sim"
+address = 0x41
+period = "1s"
+)");
+  run(3500ms);
+  const auto& d = *runtime.registry().devices.at("climate");
+  EXPECT_TRUE(d.is_open());
+  ASSERT_TRUE(d.driver);
+  EXPECT_FALSE(d.driver->error().empty()) << "the sim HTU21D answers at 0x40 only";
+  ASSERT_EQ(seen.states.size(), 2u) << "opened, then failing once (not once per retry)";
+  EXPECT_EQ(seen.states[0], "climate opened ");
+  EXPECT_EQ(seen.states[1].rfind("climate failing ", 0), 0u) << seen.states[1];
+  const auto r = read("climate");
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(std::get<std::vector<Reading>>(r.reading)[0].value));
+  stop();
+}
+
 }  // namespace

@@ -59,6 +59,12 @@ bus = "sim"
 address = 0x40
 period = "200ms"
 
+[devices.missing]
+type = "htu21d"
+bus = "sim"
+address = 0x41            # the simulated chip answers at 0x40 only
+period = "200ms"
+
 [events.warm]
 device = "climate"
 reading = "temperature"
@@ -83,6 +89,16 @@ above = -40.0
             expect(reading["data"]["event"] == "reading" and "temperature" in reading["data"],
                    f"a reading event: {reading}")
     asyncio.run(body())
+    # A chip that does not answer: the device stays open, its error shown, its readings null.
+    deadline = time.monotonic() + SAFETY_TIMEOUT
+    while True:
+        status, missing = curl(d, "GET", "/api/v1/devices/missing")
+        if missing.get("error") or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    expect(status == 200 and missing["state"] == "open" and missing["error"]
+           and missing["value"] == {"temperature": None, "humidity": None}, f"a failing device: {missing}")
+    d.wait_log("device missing: read failed")
     # `above = -40` is crossed only by a change: the first reading arms it. Nothing is "above" before it.
     status, ev = curl(d, "GET", "/api/v1/events/warm")
     expect(status == 200 and ev["set"] is False, f"a threshold is edge-triggered: {ev}")

@@ -65,10 +65,12 @@ Opened<aiopi::hal::I2cBus> SimBoard::open_i2c(aiopi::Loop& loop, const config::D
   const auto address = static_cast<std::uint16_t>(device.params.get_int("address", 0));
   auto bus = std::make_unique<aiopi::sim::SimI2cBus>(loop);
   if (device.type != nullptr && device.type->name == "htu21d") {
-    const std::string key = i2c_bus_text(device) + "|" + std::to_string(address);
+    // The chip answers at its fixed address only, as a real one: another address NACKs (a failing device).
+    constexpr std::uint16_t kHtu21dAddress = 0x40;
+    const std::string key = i2c_bus_text(device) + "|" + std::to_string(kHtu21dAddress);
     auto it = chips_.find(key);
     if (it == chips_.end()) it = chips_.emplace(key, std::make_unique<SimHtu21dChip>(loop)).first;
-    bus->attach(address, *it->second);
+    bus->attach(kHtu21dAddress, *it->second);
   } else {
     bus->attach(address, i2c_device(i2c_bus_text(device), address));
   }
@@ -98,7 +100,7 @@ void SimBoard::list_hardware(std::FILE* out) {
       "          receives a fix every second; a port under /dev/pts/ is opened for real (a pty)\n"
       "  i2c:    any bus, any address: a simulated register device (i2c_register_device; 256 byte\n"
       "          registers, all 0 until written; they keep their values across reloads); an htu21d's\n"
-      "          is a simulated HTU21D (21 +- 2 C, 45 +- 5 %RH, changing slowly)\n",
+      "          is a simulated HTU21D at 0x40 (21 +- 2 C, 45 +- 5 %RH, changing slowly)\n",
       out);
 }
 
