@@ -418,4 +418,31 @@ period = "1s"
   stop();
 }
 
+TEST_F(Drivers, EbuttonModelInSuppressModeGivesDoubleThenRelease) {
+  std::string text = button(true, 2, "100ms");
+  text.replace(text.find("suppress = true"), 15, "suppress = true\nmodel = \"ebutton\"");
+  start(text);
+  run(5s);
+  // EButton's semantics (docs/drivers.md): a double click in suppress mode is double, release.
+  EXPECT_EQ(seen.events, (std::vector<std::string>{"button double", "button release"}));
+  EXPECT_EQ(sets("twice"), 1u);
+  stop();
+}
+
+TEST_F(Drivers, EswitchModelReportsTheSameEvents) {
+  start(std::string(kHead) + R"(
+[devices.door]
+type = "switch"
+model = "eswitch"
+chip = "sim"
+line = 22
+bias = "pull_up"
+sim_press_every = "2s"
+sim_press_for = "500ms"
+)");
+  run(2700ms);
+  EXPECT_EQ(seen.events, (std::vector<std::string>{"door close", "door open"}));
+  stop();
+}
+
 }  // namespace

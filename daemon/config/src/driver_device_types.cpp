@@ -191,8 +191,8 @@ std::unique_ptr<DeviceType> pushbutton() {
   auto t = std::make_unique<DeviceType>();
   t->name = "pushbutton";
   t->doc =
-      "A push button on a GPIO line (the Pushbutton driver, docs/drivers.md): press, release, double click "
-      "and long press, with the seed's `suppress` mode. Reading: `pressed`.";
+      "A push button on a GPIO line (the Pushbutton or EButton driver, docs/drivers.md): press, release, "
+      "double click and long press, with the seed's `suppress` mode. Reading: `pressed`.";
   t->params.name = "device type 'pushbutton'";
   t->params.fields = {
       chip_field(),
@@ -207,6 +207,14 @@ std::unique_ptr<DeviceType> pushbutton() {
             .example = "\"high\"",
             .choices = {"auto", "low", "high"}},
       debounce_field("the press itself is reported at its first edge."),
+      Field{.key = "model",
+            .type = FieldType::choice,
+            .default_value = Node::string("pushbutton"),
+            .doc = "The driver: `pushbutton` (the seed's Pushbutton: with `suppress`, only `release` is held "
+                   "back) or `ebutton` (EButton: with `suppress`, a short press reports `press` and "
+                   "`release` together once `double_click` has passed). docs/drivers.md has both tables.",
+            .example = "\"ebutton\"",
+            .choices = {"pushbutton", "ebutton"}},
       duration_field("long_press", "1s", "A press held this long raises `long`.", "\"2s\"", ms(10),
                      ms(3'600'000)),
       duration_field("double_click", "400ms",
@@ -262,6 +270,14 @@ std::unique_ptr<DeviceType> switch_type() {
             .example = "\"low\"",
             .choices = {"high", "low"}},
       debounce_field("the line is sampled every debounce period."),
+      Field{.key = "model",
+            .type = FieldType::choice,
+            .default_value = Node::string("switch"),
+            .doc =
+                "The driver: `switch` (the seed's Switch) or `eswitch` (ESwitch, its Event-only form); the "
+                "daemon sees the same events from both.",
+            .example = "\"eswitch\"",
+            .choices = {"switch", "eswitch"}},
       sim_every_field("sim_press_every",
                       "Board `sim` only (ignored on `linux`): the simulated switch is closed this often for "
                       "`sim_press_for`. None when absent."),

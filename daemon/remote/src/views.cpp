@@ -54,7 +54,10 @@ std::string_view type_of(const runtime::LiveDevice& d) {
 std::string direction_of(const runtime::LiveDevice& d) {
   if (d.config.type && d.config.type->output != config::OutputKind::none) return "output";
   const std::string_view type = type_of(d);
-  if (type == "digital_in") return "input";
+  // Inputs a person works (buttons, switches, knobs, keys, a remote); the rest measure (sensors).
+  if (type == "digital_in" || type == "pushbutton" || type == "switch" || type == "encoder" || type == "keypad" ||
+      type == "switch_array" || type == "nec_ir")
+    return "input";
   return "sensor";
 }
 

@@ -1,4 +1,5 @@
-// The `pushbutton` device type: its driver on the board's HAL objects (driver_support.hpp).
+// The `pushbutton` device type: the Pushbutton driver, or EButton with `model = "ebutton"`, on the board's
+// input (driver_support.hpp).
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -10,6 +11,9 @@
 #include <vector>
 
 #include "aiopi/drivers/pushbutton.hpp"
+#if AIOPID_DRIVER_EBUTTON
+#include "aiopi/drivers/ebutton.hpp"
+#endif
 #include "aiopi/loop.hpp"
 #include "aiopi/sleep.hpp"
 #include "driver_support.hpp"
@@ -21,6 +25,8 @@ using namespace std::chrono_literals;
 
 // ------------------------------------------------------------------------------------------- pushbutton
 
+/// `Button`: Pushbutton or EButton (the same Config, observer and state; their suppress modes differ).
+template <class Button>
 class PushbuttonDevice final : public DriverDeviceBase {
  public:
   PushbuttonDevice(aiopi::Loop& loop, Board& board, std::unique_ptr<aiopi::hal::DigitalInput> input,
@@ -70,7 +76,7 @@ class PushbuttonDevice final : public DriverDeviceBase {
 
   Board& board_;
   std::unique_ptr<aiopi::hal::DigitalInput> input_;
-  aiopi::drivers::Pushbutton button_;
+  Button button_;
   aiopi::TaskHandle<> stimulus_;
 };
 
@@ -89,7 +95,15 @@ Opened<DriverDevice> open_pushbutton(aiopi::Loop& loop, Board& board, const conf
   config.debounce_ms = ms_of(p, "debounce", 50);
   config.long_press_ms = ms_of(p, "long_press", 1000);
   config.double_click_ms = ms_of(p, "double_click", 400);
-  return {std::make_unique<PushbuttonDevice>(loop, board, std::move(input.device), config, sink, p), {}};
+#if AIOPID_DRIVER_EBUTTON
+  if (const std::string* model = p.get_string("model"); model && *model == "ebutton")
+    return {std::make_unique<PushbuttonDevice<aiopi::drivers::EButton>>(loop, board, std::move(input.device),
+                                                                        config, sink, p),
+            {}};
+#endif
+  return {std::make_unique<PushbuttonDevice<aiopi::drivers::Pushbutton>>(loop, board, std::move(input.device),
+                                                                         config, sink, p),
+          {}};
 }
 
 }  // namespace aiopid::runtime::driver_support

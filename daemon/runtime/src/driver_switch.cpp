@@ -1,4 +1,5 @@
-// The `switch` device type: the Switch driver on the board's input (driver_support.hpp).
+// The `switch` device type: the Switch driver, or ESwitch with `model = "eswitch"`, on the board's input
+// (driver_support.hpp).
 #include <chrono>
 #include <memory>
 #include <string>
@@ -6,6 +7,9 @@
 #include <vector>
 
 #include "aiopi/drivers/switch.hpp"
+#if AIOPID_DRIVER_ESWITCH
+#include "aiopi/drivers/eswitch.hpp"
+#endif
 #include "aiopi/loop.hpp"
 #include "aiopi/sleep.hpp"
 #include "driver_support.hpp"
@@ -15,6 +19,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
+/// `Contact`: Switch or ESwitch (the same Config, observer and state).
+template <class Contact>
 class SwitchDevice final : public DriverDeviceBase {
  public:
   SwitchDevice(aiopi::Loop& loop, Board& board, std::unique_ptr<aiopi::hal::DigitalInput> input,
@@ -55,7 +61,7 @@ class SwitchDevice final : public DriverDeviceBase {
 
   Board& board_;
   std::unique_ptr<aiopi::hal::DigitalInput> input_;
-  aiopi::drivers::Switch switch_;
+  Contact switch_;
   aiopi::TaskHandle<> stimulus_;
 };
 
@@ -69,7 +75,14 @@ Opened<DriverDevice> open_switch(aiopi::Loop& loop, Board& board, const config::
   const std::string* open_level = device.params.get_string("open_level");
   config.lopen = open_level == nullptr || *open_level == "high";
   config.debounce_ms = ms_of(device.params, "debounce", 50);
-  return {std::make_unique<SwitchDevice>(loop, board, std::move(input.device), config, sink, device.params),
+#if AIOPID_DRIVER_ESWITCH
+  if (const std::string* model = device.params.get_string("model"); model && *model == "eswitch")
+    return {std::make_unique<SwitchDevice<aiopi::drivers::ESwitch>>(loop, board, std::move(input.device),
+                                                                    config, sink, device.params),
+            {}};
+#endif
+  return {std::make_unique<SwitchDevice<aiopi::drivers::Switch>>(loop, board, std::move(input.device), config,
+                                                                 sink, device.params),
           {}};
 }
 
