@@ -4,6 +4,7 @@
 // work, and shutdown / reload close the devices (asan: nothing left referring to them).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <variant>
@@ -200,6 +201,7 @@ above = 52.0
   run(3500ms);
   EXPECT_GE(sets("fix"), 3u);
   EXPECT_EQ(sets("far_north"), 0u);
+  EXPECT_GE(std::count(seen.events.begin(), seen.events.end(), "gps satellites"), 3) << "a GSV set a second";
   const auto r = read("gps");
   ASSERT_TRUE(r.status);
   const auto& readings = std::get<std::vector<Reading>>(r.reading);

@@ -509,7 +509,9 @@ std::unique_ptr<DeviceType> gps() {
   t->doc =
       "An NMEA-0183 GPS receiver on a serial port (the GPS driver). Readings: `latitude`, `longitude` (°, "
       "south and west negative), `altitude` (m), `speed` (km/h), `course` (°), `satellites_in_use`, "
-      "`satellites_in_view`, `hdop`, `utc` (the fix's date and time). Event `fix` on each valid position. On "
+      "`satellites_in_view`, `hdop`, `utc` (the fix's date and time). Events: `fix` on each valid RMC (once "
+      "a "
+      "second), `satellites` on each complete GSV set. On "
       "the simulated board a simulated port receives a fix every second.";
   t->params.name = "device type 'gps'";
   t->params.fields = uart_port_fields();
@@ -521,7 +523,7 @@ std::unique_ptr<DeviceType> gps() {
                                    .min = -14.0,
                                    .max = 14.0});
   t->claims = serial_port_claim;
-  add_on_condition(*t, {"fix"});
+  add_on_condition(*t, {"fix", "satellites"});
   add_reading_thresholds(*t, {"speed", "altitude", "latitude", "longitude", "satellites_in_use"},
                          "km/h, m, degrees or a count");
   return t;

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "aiopi/drivers/nmea_parser.hpp"
+#include "aiopi/drivers/gps.hpp"
 #include "aiopi/loop.hpp"
 #include "aiopi/sleep.hpp"
 #include "driver_support.hpp"
@@ -50,10 +50,10 @@ class GpsDevice final : public DriverDeviceBase {
         loop_(loop),
         board_(board),
         uart_(std::move(uart)),
-        parser_(aiopi::drivers::NmeaParser::Config{.local_offset_h = local_offset,
-                                                   .cb_mask = aiopi::drivers::nmea::ALL}) {
-    parser_.set_fix_callback([this](std::uint8_t type) { parsed(type); });
-    reader_ = loop.create_task(read(), "gps");
+        gps_(uart_->reader(), aiopi::drivers::GPS::Config{.local_offset_h = local_offset}) {
+    // A fix report per valid RMC (one a second, the seed's default mask), a satellites report per GSV set.
+    gps_.set_observer([this](const aiopi::drivers::GpsReport& r) { report(r); }, aiopi::drivers::nmea::RMC);
+    gps_.start();
     if (simulated) receiver_ = loop.create_task(simulate(), "sim_gps");
   }
 
@@ -62,79 +62,57 @@ class GpsDevice final : public DriverDeviceBase {
         {"latitude", {}, "°"},          {"longitude", {}, "°"}, {"altitude", {}, "m"},
         {"speed", {}, "km/h"},          {"course", {}, "°"},    {"satellites_in_use", {}, ""},
         {"satellites_in_view", {}, ""}, {"hdop", {}, ""},       {"utc", {}, ""}};
-    if (parser_.fix_time_us() >= 0) {
-      out[0].value = parser_.latitude().signed_degrees();
-      out[1].value = parser_.longitude().signed_degrees();
+    if (gps_.fix_time_us() >= 0) {
+      out[0].value = gps_.latitude().signed_degrees();
+      out[1].value = gps_.longitude().signed_degrees();
     }
-    if (have_altitude_) out[2].value = parser_.altitude();
-    if (have_motion_) {
-      out[3].value = parser_.speed(aiopi::drivers::SpeedUnit::KPH);
-      out[4].value = parser_.course();
+    if (gps_.fix_quality() > 0) out[2].value = gps_.altitude();
+    if (gps_.rmc_count() > 0) {
+      out[3].value = gps_.speed(aiopi::drivers::SpeedUnit::KPH);
+      out[4].value = gps_.course();
     }
-    if (have_gga_) {
-      out[5].value = static_cast<std::int64_t>(parser_.satellites_in_use());
-      out[7].value = parser_.hdop();
+    if (gps_.fix_quality() >= 0) {
+      out[5].value = static_cast<std::int64_t>(gps_.satellites_in_use());
+      out[7].value = gps_.hdop();
     }
-    if (have_gsv_) out[6].value = static_cast<std::int64_t>(parser_.satellites_in_view());
-    if (parser_.epoch_time() != 0) out[8].value = utc_text();
+    if (gps_.satellite_sets() > 0) out[6].value = static_cast<std::int64_t>(gps_.satellites_in_view());
+    if (gps_.epoch_time() != 0) out[8].value = utc_text();
     return out;
+  }
+
+  const std::string& error() const noexcept override {
+    // The reader task ends with the stream (a port that closed or failed): that is the device's error.
+    if (error_.empty() && !gps_.stream_error().ok()) stream_error_ = gps_.stream_error().what;
+    return error_.empty() ? stream_error_ : error_;
   }
 
   aiopi::Task<> stop() override {
     co_await finish(receiver_);
-    co_await finish(reader_);
+    gps_.deinit();
   }
 
  private:
   std::string utc_text() const {
-    const std::int64_t t = parser_.epoch_time();
-    const auto ymd = aiopi::drivers::civil::civil_from_days(aiopi::drivers::civil::floor_div(t, 86400));
-    const std::int64_t s = t - aiopi::drivers::civil::floor_div(t, 86400) * 86400;
+    const std::int64_t t = gps_.epoch_time();
+    const std::int64_t day = aiopi::drivers::civil::floor_div(t, 86400);
+    const auto ymd = aiopi::drivers::civil::civil_from_days(day);
+    const std::int64_t s = t - day * 86400;
     char text[40];
     std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", ymd.year, ymd.month, ymd.day,
                   static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
     return text;
   }
 
-  void parsed(std::uint8_t type) {
-    namespace nmea = aiopi::drivers::nmea;
-    changed_ = true;
-    if (type == nmea::RMC || type == nmea::VTG) have_motion_ = true;
-    if (type == nmea::GGA) {
-      have_gga_ = true;
-      if (parser_.fix_quality() > 0) have_altitude_ = true;
-    }
-    if (type == nmea::GSV && parser_.satellite_set_complete()) have_gsv_ = true;
-    // A valid position: RMC with status A, GLL with A, GGA with a fix (the parser stamps it now).
-    if ((type == nmea::RMC || type == nmea::GLL || type == nmea::GGA) && parser_.fix_time_us() == now_us_) {
-      fix_pending_ = true;
-      fix_at_ = now_us_;
-    }
-  }
-
-  aiopi::Task<> read() {
-    std::array<std::uint8_t, 256> buf{};
-    for (;;) {
-      auto got = co_await uart_->reader().read(buf);
-      if (!got) {
-        read_outcome(got.error().what);
-        co_return;
-      }
-      if (got->empty()) {
-        read_outcome("the port closed");
-        co_return;
-      }
-      now_us_ = std::chrono::duration_cast<std::chrono::microseconds>(loop_.now().time_since_epoch()).count();
-      changed_ = false;
-      fix_pending_ = false;
-      parser_.feed(std::span<const std::uint8_t>(got->data(), got->size()), now_us_);
-      if (changed_) sink_.driver_readings();
-      if (fix_pending_) {
-        sink_.driver_event(DriverEvent{"fix",
-                                       {{"latitude", parser_.latitude().signed_degrees(), "°"},
-                                        {"longitude", parser_.longitude().signed_degrees(), "°"}},
-                                       at_us(fix_at_)});
-      }
+  void report(const aiopi::drivers::GpsReport& r) {
+    sink_.driver_readings();
+    if (r.event == aiopi::drivers::GpsEvent::fix) {
+      sink_.driver_event(DriverEvent{
+          "fix", {{"latitude", r.latitude, "°"}, {"longitude", r.longitude, "°"}}, at_us(r.t_us)});
+    } else if (r.event == aiopi::drivers::GpsEvent::satellites) {
+      sink_.driver_event(
+          DriverEvent{"satellites",
+                      {{"satellites_in_view", static_cast<std::int64_t>(r.satellites_in_view), ""}},
+                      at_us(r.t_us)});
     }
   }
 
@@ -169,17 +147,9 @@ class GpsDevice final : public DriverDeviceBase {
   aiopi::Loop& loop_;
   Board& board_;
   std::unique_ptr<aiopi::hal::Uart> uart_;
-  aiopi::drivers::NmeaParser parser_;
-  aiopi::TaskHandle<> reader_;
+  aiopi::drivers::GPS gps_;
   aiopi::TaskHandle<> receiver_;
-  std::int64_t now_us_ = 0;
-  std::int64_t fix_at_ = 0;
-  bool changed_ = false;
-  bool fix_pending_ = false;
-  bool have_motion_ = false;
-  bool have_gga_ = false;
-  bool have_altitude_ = false;
-  bool have_gsv_ = false;
+  mutable std::string stream_error_;
 };
 
 }  // namespace
