@@ -49,7 +49,8 @@ std::string output_text(const DeviceType& t) {
     case OutputKind::register_value:
       return "`set` with `register = \"NAME\"` (a writable register) and an integer `value`";
     case OutputKind::text:
-      return "`set` with a text `value` (its lines go to successive rows) and optionally `row = N` (the first "
+      return "`set` with a text `value` (its lines go to successive rows) and optionally `row = N` (the "
+             "first "
              "row)";
   }
   return "";

@@ -55,8 +55,8 @@ std::string direction_of(const runtime::LiveDevice& d) {
   if (d.config.type && d.config.type->output != config::OutputKind::none) return "output";
   const std::string_view type = type_of(d);
   // Inputs a person works (buttons, switches, knobs, keys, a remote); the rest measure (sensors).
-  if (type == "digital_in" || type == "pushbutton" || type == "switch" || type == "encoder" || type == "keypad" ||
-      type == "switch_array" || type == "nec_ir")
+  if (type == "digital_in" || type == "pushbutton" || type == "switch" || type == "encoder" ||
+      type == "keypad" || type == "switch_array" || type == "nec_ir")
     return "input";
   return "sensor";
 }
