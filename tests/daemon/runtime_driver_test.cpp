@@ -399,6 +399,53 @@ events = ["close", "double"]
   stop();
 }
 
+TEST_F(Drivers, SimulatedKeysPressedBehindKeypadAndSwitchArrayAreScannedWithTheirCodes) {
+  start(std::string(kHead) + R"(
+[devices.keys]
+type = "keypad"
+chip = "sim"
+rows = [5, 6]
+cols = [12, 16, 20]
+sim_key_every = "1s"
+sim_key = 4
+sim_press_for = "200ms"
+
+[devices.panel]
+type = "switch_array"
+chip = "sim"
+rows = [7, 8]
+cols = [21, 26]
+sim_key_every = "1s"
+sim_key = 2
+sim_press_for = "300ms"
+
+[events.key_four]
+device = "keys"
+on = "press"
+key = 4
+
+[events.key_five]
+device = "keys"
+on = "press"
+key = 5
+)");
+  run(2900ms);  // presses at 1 s and 2 s (an `open` comes when the double-click time after the release is up)
+  EXPECT_EQ(seen.events, (std::vector<std::string>{"keys press", "panel close", "panel open", "keys press",
+                                                   "panel close", "panel open"}));
+  for (const DriverEvent& e : seen.details) {
+    ASSERT_EQ(e.data.size(), 3u);
+    const bool keypad = e.name == "press";
+    EXPECT_EQ(std::get<std::int64_t>(e.data[0].value), keypad ? 4 : 2) << "scan code = row x ncols + col";
+    EXPECT_EQ(std::get<std::int64_t>(e.data[1].value), 1) << "row";
+    EXPECT_EQ(std::get<std::int64_t>(e.data[2].value), keypad ? 1 : 0) << "col";
+  }
+  EXPECT_EQ(sets("key_four"), 2u);
+  EXPECT_EQ(sets("key_five"), 0u) << "the key filter";
+  const auto r = read("keys");
+  EXPECT_EQ(std::get<std::int64_t>(std::get<std::vector<Reading>>(r.reading)[0].value), 4);
+  stop();
+}
+
 TEST_F(Drivers, Htu21dThatDoesNotAnswerStaysOpenFailingAndRetries) {
   start(std::string(kHead) + R"(
 [devices.climate]

@@ -426,7 +426,34 @@ std::vector<Field> matrix_fields() {
                       "[5, 6, 13, 19]"),
       line_list_field("cols", "The column lines (inputs with pull-ups; a pressed key reads low).",
                       "[12, 16, 20, 21]"),
+      sim_every_field(
+          "sim_key_every",
+          "Board `sim` only (ignored on `linux`): a simulated matrix is wired behind the lines and "
+          "key `sim_key` is pressed this often, `sim_press_for` each time, starting one period "
+          "after the device opens. None when absent."),
+      Field{.key = "sim_key",
+            .type = FieldType::integer,
+            .default_value = Node::integer(0),
+            .doc = "Board `sim` only: the scan code of the simulated key (row x number of columns + column).",
+            .example = "5",
+            .min = 0.0,
+            .max = 1023.0},
+      sim_press_for_field(),
   };
+}
+
+/// `sim_key` must be a key of the matrix: a scan code below rows x cols.
+void check_sim_key(const Node& table, const std::string& path, Validator& v) {
+  const Node* key = table.find("sim_key");
+  const Node* rows = table.find("rows");
+  const Node* cols = table.find("cols");
+  if (key == nullptr || rows == nullptr || cols == nullptr || key->kind() != Node::Kind::integer) return;
+  const auto keys = static_cast<std::int64_t>(rows->items().size() * cols->items().size());
+  if (key->as_int() >= keys)
+    v.error(key->where(), join_key(path, "sim_key"),
+            "sim_key " + std::to_string(key->as_int()) + " is not a key of this " +
+                std::to_string(rows->items().size()) + " x " + std::to_string(cols->items().size()) +
+                " matrix (scan codes 0.." + std::to_string(keys - 1) + ")");
 }
 
 void add_matrix_claims_and_checks(DeviceType& t) {
@@ -456,6 +483,7 @@ std::unique_ptr<DeviceType> keypad() {
                                             "\"20ms\"", ms(1), ms(1000)));
   t->params.check = [](const Node& table, const std::string& path, Validator& v) {
     check_chip_for_offsets(table, path, v, {"rows", "cols"});
+    check_sim_key(table, path, v);
   };
   add_matrix_claims_and_checks(*t);
   add_on_condition(*t, {"press"}, {key_filter_field()});
@@ -494,6 +522,7 @@ std::unique_ptr<DeviceType> switch_array() {
       "double_click", "400ms", "A second press this soon raises `double`.", "\"300ms\"", ms(10), ms(60'000)));
   t->params.check = [](const Node& table, const std::string& path, Validator& v) {
     check_chip_for_offsets(table, path, v, {"rows", "cols"});
+    check_sim_key(table, path, v);
     check_button_times(table, path, v);
   };
   add_matrix_claims_and_checks(*t);

@@ -9,11 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "aiopi/loop.hpp"
+#include "aiopi/sleep.hpp"
 #include "aiopi/task.hpp"
 #include "aiopi/task_handle.hpp"
 #include "aiopi/time.hpp"
 #include "aiopid/config/duration.hpp"
 #include "aiopid/runtime/driver_device.hpp"
+#include "sim_key_matrix.hpp"
 
 namespace aiopid::runtime::driver_support {
 
@@ -71,11 +74,53 @@ struct MatrixLines {
   std::vector<std::unique_ptr<aiopi::hal::DigitalInput>> cols;
   std::vector<aiopi::hal::DigitalOutput*> row_ptrs;
   std::vector<aiopi::hal::DigitalInput*> col_ptrs;
+  /// Board `sim` with `sim_key_every`: the simulated keys behind the lines, and the task pressing one.
+  std::shared_ptr<SimKeyWiring> sim;
+  aiopi::TaskHandle<> stimulus;
 };
+
+/// Presses key `code` of `wiring` for `hold` every `every`, the first one period after the start.
+inline aiopi::Task<> press_sim_key(std::shared_ptr<SimKeyWiring> wiring, std::size_t code,
+                                   aiopi::Duration every, aiopi::Duration hold) {
+  for (;;) {
+    co_await aiopi::sleep(every);
+    wiring->closed[code] = true;
+    co_await aiopi::sleep(hold);
+    wiring->closed[code] = false;
+  }
+}
+
+/// The sim board's matrix (sim_key_matrix.hpp) for a device with `sim_key_every`; its stimulus presses key
+/// `sim_key` for `sim_press_for`. Empty when the key is not on the matrix (the message says so).
+inline std::string open_sim_matrix(aiopi::Loop& loop, const config::DeviceConfig& device, MatrixLines& out) {
+  const Node& p = device.params;
+  const std::size_t nrows = p.find("rows") ? p.find("rows")->items().size() : 0;
+  const std::size_t ncols = p.find("cols") ? p.find("cols")->items().size() : 0;
+  const auto code = static_cast<std::size_t>(p.get_int("sim_key", 0));
+  if (code >= nrows * ncols)
+    return "sim_key " + std::to_string(code) + " is not a key of this " + std::to_string(nrows) + " x " +
+           std::to_string(ncols) + " matrix (scan codes 0.." + std::to_string(nrows * ncols - 1) + ")";
+  out.sim = std::make_shared<SimKeyWiring>(nrows, ncols);
+  for (std::size_t r = 0; r < nrows; ++r) {
+    out.rows.push_back(std::make_unique<SimMatrixRow>(out.sim, r));
+    out.row_ptrs.push_back(out.rows.back().get());
+  }
+  for (std::size_t c = 0; c < ncols; ++c) {
+    out.cols.push_back(std::make_unique<SimMatrixColumn>(out.sim, c));
+    out.col_ptrs.push_back(out.cols.back().get());
+  }
+  out.stimulus =
+      loop.create_task(press_sim_key(out.sim, code, duration_of(p, "sim_key_every", std::chrono::seconds(10)),
+                                     duration_of(p, "sim_press_for", std::chrono::milliseconds(100))),
+                       "sim_key");
+  return {};
+}
 
 /// Opens `rows` and `cols` of the device; the first failure's message (naming the line) when one fails.
 inline std::string open_matrix(aiopi::Loop& loop, Board& board, const config::DeviceConfig& device,
                                MatrixLines& out) {
+  if (board.name() == "sim" && device.params.contains("sim_key_every"))
+    return open_sim_matrix(loop, device, out);
   for (const char* key : {"rows", "cols"}) {
     const Node* list = device.params.find(key);
     if (list == nullptr) return std::string("no ") + key;

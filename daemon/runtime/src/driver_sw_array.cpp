@@ -1,6 +1,6 @@
 // The `switch_array` device type: the SwArray driver on the board's matrix lines (driver_support.hpp). Each
-// key event carries the key's scan code (`key`, row x cols + col) and its row and column. (The simulated
-// board has no key matrix model: there the device runs and scans, and no key is ever pressed.)
+// key event carries the key's scan code (`key`, row x cols + col) and its row and column. On the sim board,
+// `sim_key_every` puts a simulated matrix behind the lines (sim_key_matrix.hpp) and presses `sim_key`.
 #include <memory>
 #include <string>
 #include <utility>
@@ -32,8 +32,8 @@ class SwArrayDevice final : public DriverDeviceBase {
   }
 
   aiopi::Task<> stop() override {
+    co_await finish(lines_.stimulus);  // the sim board's key presses (sim_key_every)
     driver_.deinit();
-    co_return;
   }
 
  private:
