@@ -1,0 +1,32 @@
+// Reset: the C/C++ run-time environment, then main (startup.hpp says what happens in which order).
+#include <cstdint>
+
+#include "aiopi/frame_allocator.hpp"
+#include "aiopi/rp2040/clocks.hpp"
+#include "aiopi/rp2040/frame_pool.hpp"
+
+namespace aiopi::rp2040 {
+void install_panic_handler() noexcept;
+}
+
+extern "C" {
+extern std::uint32_t __data_start, __data_end, __data_load, __bss_start, __bss_end;
+extern void (*__init_array_start[])();
+extern void (*__init_array_end[])();
+int aiopi_call_main();  // call_main.c: C++ may not call main itself
+[[noreturn]] void aiopi_exit(int code);
+
+[[noreturn]] void aiopi_reset_handler() {
+  const std::uint32_t* src = &__data_load;
+  for (std::uint32_t* dst = &__data_start; dst < &__data_end;)
+    *dst++ = *src++;
+  for (std::uint32_t* dst = &__bss_start; dst < &__bss_end;)
+    *dst++ = 0;
+  aiopi::rp2040::init_clocks();
+  aiopi::rp2040::install_panic_handler();
+  aiopi::set_frame_allocator(&aiopi::rp2040::frame_pool());
+  for (auto** f = __init_array_start; f < __init_array_end; ++f)
+    (*f)();
+  aiopi_exit(aiopi_call_main());
+}
+}
