@@ -36,3 +36,11 @@ namespace aiopi::rp2040::hal_detail {
 inline constexpr std::uint32_t kClkSysHz = 125'000'000;
 inline constexpr std::uint32_t kClkPeriHz = kClkSysHz;
 }  // namespace aiopi::rp2040::hal_detail
+
+namespace aiopi::rp2040::hal_detail {
+/// Reads a register for its side effect (clear-on-read): `(void)reg(a)` in C++ does not access a volatile.
+inline void read_to_clear(Addr addr) noexcept {
+  const std::uint32_t v = reg(addr);
+  static_cast<void>(v);
+}
+}  // namespace aiopi::rp2040::hal_detail
