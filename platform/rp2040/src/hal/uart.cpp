@@ -166,6 +166,7 @@ void Uart::on_irq() noexcept {
   };
   if ((mis & (kIntRx | kIntRt | kIntErrors)) != 0) {
     std::uint32_t tail = rx_tail_.load(std::memory_order_relaxed);
+    bool errors = false;
     while ((reg(base_ + kFr) & kFrRxfe) == 0) {
       if (tail - rx_head_.load(std::memory_order_acquire) >= kIsrRxCapacity) {
         // No room: leave the rest in the FIFO and stop listening until the loop has taken bytes.
@@ -174,6 +175,7 @@ void Uart::on_irq() noexcept {
         break;
       }
       const std::uint32_t dr = reg(base_ + kDr);
+      if ((dr & (kDrOe | kDrBe | kDrFe | kDrPe)) != 0) errors = true;
       if ((dr & kDrOe) != 0) count(overrun_, kDrOe);  // the byte itself is good; earlier ones were lost
       if ((dr & kDrBe) != 0) {
         count(breaks_, kDrBe);
@@ -192,7 +194,7 @@ void Uart::on_irq() noexcept {
       rx_tail_.store(tail, std::memory_order_release);
     }
     reg(base_ + kIcr) = kIntRt | kIntErrors;  // RX clears itself as the FIFO empties; RT and errors do not
-    reg(base_ + kRsr) = 0;
+    if (errors) reg(base_ + kRsr) = 0;        // UARTRSR/ECR: a write clears the sticky copies of the errors
   }
   if ((mis & kIntTx) != 0) reg_clear(base_ + kImsc, kIntTx);  // the loop refills the FIFO
   loop_.post_threadsafe(wake_);
