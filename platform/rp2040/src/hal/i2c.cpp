@@ -319,6 +319,9 @@ void I2cBus::service() noexcept {
     const std::uint32_t raw = reg(base_ + kRawIntrStat);
     if (aborting_ && (raw & (kIntTxAbrt | kIntStopDet)) != 0) {
       hal_detail::read_to_clear(base_ + kClrIntr);
+      // Done only once the hardware has cleared IC_ENABLE.ABORT (§4.3.17 IC_ENABLE): TX_ABRT can come before
+      // the STOP, and a STOP_DET left over would end the next transfer at once.
+      if ((reg(base_ + kEnable) & kAbortBit) != 0) return;
       aborting_ = false;
       reg(base_ + kIntrMask) = 0;
       loop_.post_threadsafe(wake_);  // the next op can start
