@@ -15,6 +15,7 @@ constexpr Addr kUartFbrd = kUart0Base + 0x028;
 constexpr Addr kUartLcrH = kUart0Base + 0x02c;
 constexpr Addr kUartCr = kUart0Base + 0x030;
 constexpr std::uint32_t kFrBusy = 1u << 3;
+constexpr std::uint32_t kFrRxEmpty = 1u << 4;
 constexpr std::uint32_t kFrTxFull = 1u << 5;
 constexpr std::uint32_t kFrTxEmpty = 1u << 7;
 constexpr std::uint32_t kCrEnable = 1u << 0;
@@ -86,6 +87,12 @@ void console_write_hex(std::uint32_t value) noexcept {
   for (int i = 0; i < 8; ++i)
     buf[2 + i] = "0123456789abcdef"[(value >> (28 - 4 * i)) & 0xf];
   console_write(std::string_view(buf, sizeof(buf)));
+}
+
+int console_read_byte() noexcept {
+  console_init();
+  if ((reg(kUartFr) & kFrRxEmpty) != 0) return -1;
+  return static_cast<int>(reg(kUartDr) & 0xff);
 }
 
 void console_flush() noexcept {

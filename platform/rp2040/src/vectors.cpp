@@ -34,9 +34,11 @@ __attribute__((naked)) void aiopi_isr_hardfault() {
       "tst r0, r1\n"
       "bne 1f\n"
       "mrs r0, msp\n"
-      "b aiopi_hard_fault\n"
+      "b 2f\n"
       "1: mrs r0, psp\n"
-      "b aiopi_hard_fault\n");
+      "2: ldr r2, =aiopi_hard_fault\n"  // a register branch: b reaches only +-2 KiB on ARMv6-M
+      "bx r2\n"
+      ".ltorg\n");
 }
 
 #define AIOPI_WEAK_ISR(name) void name() __attribute__((weak, alias("aiopi_isr_default")))

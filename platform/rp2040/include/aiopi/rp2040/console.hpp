@@ -12,6 +12,8 @@ void console_init() noexcept;
 void console_write(std::string_view text) noexcept;
 void console_write_u32(std::uint32_t value) noexcept;  // decimal
 void console_write_hex(std::uint32_t value) noexcept;  // 0x%08x
+/// A received byte, or -1 if none is waiting (polling; for test programs and monitors without a driver).
+int console_read_byte() noexcept;
 /// Waits until the UART has sent every byte (FIFO empty, not busy).
 void console_flush() noexcept;
 
