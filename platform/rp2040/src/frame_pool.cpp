@@ -57,6 +57,7 @@ void* FramePool::allocate(std::size_t size) noexcept {
     next_ += rounded;
     stats_.carved += rounded;
   }
+  ++stats_.allocations;
   ++stats_.blocks_in_use;
   stats_.bytes_in_use += rounded;
   if (stats_.bytes_in_use > stats_.high_water) stats_.high_water = stats_.bytes_in_use;

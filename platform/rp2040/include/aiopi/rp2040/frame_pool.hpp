@@ -20,7 +20,8 @@ struct FramePoolStats {
   std::size_t carved = 0;        // bytes handed to size classes so far (never given back to the region)
   std::size_t bytes_in_use = 0;  // rounded sizes of the blocks in use
   std::size_t blocks_in_use = 0;
-  std::size_t high_water = 0;  // most bytes_in_use ever
+  std::size_t high_water = 0;   // most bytes_in_use ever
+  std::size_t allocations = 0;  // allocate() calls so far (benchmarks check that a loop allocates nothing)
 };
 
 class FramePool final : public FrameAllocator {
