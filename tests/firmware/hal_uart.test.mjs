@@ -79,3 +79,22 @@ test('UART: set_config(9600) reprograms the divisors; echo continues at the new 
   board.run({ until: (b) => b.uartText(1) === 'slow\n', forNs: 50e6 });
   assert.equal(board.uartText(1), 'slow\n');
 });
+
+test('UART: while the program does not read, 340 bytes wait in the reader, the staging ring and the FIFO', () => {
+  const board = start();
+  let end = feed(board, 'hold\n');
+  board.run({ untilNs: end + 100e3 });
+  const data = Array.from({ length: 340 }, (_, i) => String.fromCharCode(65 + (i % 26))).join('');
+  end = feed(board, data);  // 29.5 ms at 115200: all of it arrives before the program reads again
+  board.run({ untilNs: end + 1e6 });
+  const u = board.mcu.uart[1];
+  assert.equal(u.interruptMask & 0x50, 0, 'RX and RX-timeout interrupts masked while the staging ring is full');
+  assert.equal(u.rxFIFO.itemCount, 340 - 256 - 64, 'the rest waits in the hardware FIFO');
+  assert.equal(board.uartText(1), '');
+  board.run({ until: (b) => b.uartText(1).length >= 340, forNs: 200e6 });
+  assert.equal(board.uartText(1), data);
+  feed(board, 'quit\n');
+  const { code } = board.runToExit({ maxNs: 1e9 });
+  assert.equal(code, 0);
+  assert.match(board.uartText(), /overrun 0 framing 0 take_error ok\r\n/);
+});

@@ -1,6 +1,7 @@
 // rp2040::Uart in the emulator (tests/firmware/hal_uart.test.mjs): UART1 on GP4/GP5 at 115200 echoes each
 // line through the stream API (readline, write_all, drain). "baud\n" switches to 9600 (and echoes at the new
-// rate); "quit\n" ends the program after reporting the line errors on the console (UART0).
+// rate); "hold\n" stops reading for 60 ms, then echoes the next 340 bytes; "quit\n" ends the program after
+// reporting the line errors on the console (UART0).
 #include <string_view>
 
 #include "aiopi/aiopi.hpp"
@@ -27,6 +28,18 @@ aiopi::Task<int> uart_test() {
     hal::IoResult<std::span<std::uint8_t>> line = co_await port.reader().readline(buf);
     if (!line || line->empty()) co_return 1;
     if (is(*line, "quit\n")) break;
+    if (is(*line, "hold\n")) {
+      // Not reading for 60 ms while 340 bytes arrive: the reader's ring (256) and the staging ring (64) fill,
+      // the RX interrupt is masked and the rest waits in the hardware FIFO; nothing may be lost.
+      co_await aiopi::sleep_ms(60);
+      static std::array<std::uint8_t, 170> half;  // readexactly takes at most the ring's capacity
+      for (int i = 0; i < 2; ++i) {
+        hal::IoResult<std::span<std::uint8_t>> got = co_await port.reader().readexactly(half);
+        if (!got) co_return 5;
+        if (!co_await port.writer().write_all(*got)) co_return 6;
+      }
+      continue;
+    }
     if (is(*line, "baud\n")) {
       if (!port.set_config({.baud = 9600})) co_return 2;
       rp::console_write("baud 9600\r\n");
