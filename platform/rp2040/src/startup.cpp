@@ -4,10 +4,7 @@
 #include "aiopi/frame_allocator.hpp"
 #include "aiopi/rp2040/clocks.hpp"
 #include "aiopi/rp2040/frame_pool.hpp"
-
-namespace aiopi::rp2040 {
-void install_panic_handler() noexcept;
-}
+#include "aiopi/rp2040/startup.hpp"
 
 extern "C" {
 extern std::uint32_t __data_start, __data_end, __data_load, __bss_start, __bss_end;

@@ -17,6 +17,9 @@ namespace aiopi::rp2040 {
 inline constexpr std::uint8_t kBkptExit = 0;
 inline constexpr std::uint8_t kBkptPanic = 1;
 
+/// Installs the UART0 panic handler (the start-up code does, before static constructors).
+void install_panic_handler() noexcept;
+
 /// Resets the chip through the watchdog (everything but the oscillators), as a panic on silicon does.
 [[noreturn]] void watchdog_reboot() noexcept;
 
