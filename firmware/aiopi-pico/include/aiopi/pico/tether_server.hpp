@@ -28,7 +28,7 @@ namespace aiopi::pico {
 class TetherServer final : private LineSink {
  public:
   /// The longest reply: devices.list of a full table.
-  static constexpr std::size_t kMaxReply = 4096;
+  static constexpr std::size_t kMaxReply = 8192;
 
   TetherServer(hal::ByteStream& stream, Loop& loop, Board& board, std::uint32_t boot) noexcept
       : stream_(stream), devices_(loop, board, *this), dispatcher_(devices_, boot) {}
