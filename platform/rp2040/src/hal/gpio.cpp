@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "aiopi/detail/foreign_wake.hpp"
+#include "aiopi/rp2040/backend.hpp"
 #include "aiopi/rp2040/pins.hpp"
 #include "aiopi/rp2040/regs.hpp"
 #include "hal_common.hpp"
@@ -60,7 +61,7 @@ std::uint32_t inte_bits(const hal::InputConfig& c) noexcept {
 // close to the edge as the interrupt latency allows (a few hundred ns at 125 MHz plus any masked section).
 extern "C" void aiopi_isr_io_bank0() {
   using namespace aiopi::rp2040;
-  const std::int64_t t_us = hal_detail::timer_now_us();
+  const auto t_us = static_cast<std::int64_t>(time_us());  // TIMERAWH/L, the loop's clock
   bool staged = false;
   for (unsigned r = 0; r < 4; ++r) {
     const std::uint32_t status = reg(pins::kProc0Ints0 + 4 * r) & kEdgeBitsAll;
