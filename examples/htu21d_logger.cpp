@@ -28,12 +28,13 @@ constexpr unsigned kUart = 0, kTxGpio = 0, kRxGpio = 1;
 constexpr std::uint32_t kBaud = 115200;
 constexpr auto kLogEvery = 2s;
 
-/// A line of text built in place: no printf (float formatting would cost the Pico ~10 KB of flash).
+/// A line of text built in place: no printf (float formatting would cost the Pico ~10 KB of flash). Text
+/// that does not fit is cut; the line end always fits.
 class Line {
  public:
   Line& operator<<(std::string_view text) {
     for (char c : text)
-      if (size_ < sizeof(buf_)) buf_[size_++] = c;
+      if (size_ < kMax) buf_[size_++] = c;
     return *this;
   }
   /// `value` with one decimal, rounded half away from zero ("-3.5", "21.3").
@@ -50,10 +51,16 @@ class Line {
     const char decimal[2] = {'.', static_cast<char>('0' + scaled % 10)};
     return *this << std::string_view(decimal, 2);
   }
-  std::string_view text() const { return {buf_, size_}; }
+  /// The line with its end ("\r\n": a serial terminal's).
+  std::string_view finish() {
+    buf_[size_] = '\r';
+    buf_[size_ + 1] = '\n';
+    return {buf_, size_ + 2};
+  }
 
  private:
-  char buf_[80];
+  static constexpr std::size_t kMax = 126;
+  char buf_[kMax + 2];
   std::size_t size_ = 0;
 };
 
@@ -76,8 +83,7 @@ aiopi::Task<int> htu21d_logger() {
     } else {
       continue;  // no measurement yet
     }
-    line << "\r\n";
-    if (!uart.writer().write(line.text())) co_return board::fail("htu21d_logger: writing to the UART");
+    if (!uart.writer().write(line.finish())) co_return board::fail("htu21d_logger: writing to the UART");
     if (!co_await uart.writer().drain()) co_return board::fail("htu21d_logger: the UART failed");
   }
 }
