@@ -1,7 +1,7 @@
 // rp2040::Uart in the emulator (tests/firmware/hal_uart.test.mjs): UART1 on GP4/GP5 at 115200 echoes each
 // line through the stream API (readline, write_all, drain). "baud\n" switches to 9600 (and echoes at the new
-// rate); "hold\n" stops reading for 60 ms, then echoes the next 340 bytes; "quit\n" ends the program after
-// reporting the line errors on the console (UART0).
+// rate); "blast\n" sends 600 bytes; "hold\n" stops reading for 60 ms, then echoes the next 340 bytes;
+// "quit\n" ends the program after reporting the line errors on the console (UART0).
 #include <string_view>
 
 #include "aiopi/aiopi.hpp"
@@ -38,6 +38,18 @@ aiopi::Task<int> uart_test() {
         if (!got) co_return 5;
         if (!co_await port.writer().write_all(*got)) co_return 6;
       }
+      continue;
+    }
+    if (is(*line, "blast\n")) {
+      // 600 bytes through a 256-byte writer: write_all waits for room while the TX interrupt refills the
+      // FIFO.
+      static std::array<std::uint8_t, 600> blast;
+      for (std::size_t i = 0; i < blast.size(); ++i)
+        blast[i] = static_cast<std::uint8_t>('a' + i % 26);
+      if (!co_await port.writer().write_all(blast)) co_return 7;
+      port.writer().set_write_buffer_limits(0);
+      if (!co_await port.writer().drain()) co_return 8;
+      rp::console_write("blast sent\r\n");
       continue;
     }
     if (is(*line, "baud\n")) {
