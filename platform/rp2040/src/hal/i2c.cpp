@@ -70,7 +70,8 @@ I2cBus::I2cBus(Loop& loop, unsigned sda_pin, unsigned scl_pin, std::uint32_t hz)
   // Function table (§2.19.2): GPn carries I2C((n / 2) % 2), SDA on even pins, SCL on odd ones.
   if (sda_pin % 2 != 0 || scl_pin % 2 != 1 || (scl_pin / 2) % 2 != index_)
     usage_error("rp2040::I2cBus: the pins are not SDA and SCL of one I2C block (e.g. GP4/GP5)");
-  if (hz == 0 || hz > 400'000) usage_error("rp2040::I2cBus: frequency must be 1..400000 Hz");
+  // The SCL counts are 16-bit registers: 60 % of the period must stay below 65536 cycles (from 1.2 kHz).
+  if (hz < 2'000 || hz > 400'000) usage_error("rp2040::I2cBus: frequency must be 2 kHz to 400 kHz");
   if (g_buses[index_] != nullptr) usage_error("rp2040::I2cBus: that I2C block is already open");
 
   pins::unreset_io();

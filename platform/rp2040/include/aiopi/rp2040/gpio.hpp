@@ -1,7 +1,7 @@
 // The HAL's digital lines on the RP2040's GPIOs (SIO, IO_BANK0 interrupts).
 //
 //   rp2040::GpioOutput led(25);                                            // push-pull, starts low
-//   rp2040::GpioOutput bus(3, {.drive = hal::Drive::open_drain});          // released = high (pull-up)
+//   rp2040::GpioOutput bus(3, {.drive = hal::Drive::open_drain});          // high = released
 //   rp2040::GpioInput button(loop, 14, {.edges = hal::EdgeMode::both, .bias = hal::Bias::pull_up,
 //                                       .active_low = true});
 //   hal::IoResult<hal::EdgeEvent> e = co_await button.next_edge();         // e->timestamp_us: when it
@@ -9,8 +9,9 @@
 //
 // GpioOutput(pin, config): FUNCSEL = SIO, pad input enabled (so get() of an open-drain line can be checked
 //   against pins::level()), output driven at config.initial before the pin is handed to SIO (no glitch).
-//   open_drain: OUT stays 0 and a logical/electrical high releases the line (OE off); open_source: OUT 1 and
-//   a low releases it. release() gives the pin back (FUNCSEL null, output off); the destructor does too.
+//   open_drain: OUT stays 0 and a logical/electrical high releases the line (OE off: a pull-up, external or
+//   the pad's as the board set it, raises it); open_source: OUT 1 and a low releases it. release() gives the
+//   pin back (FUNCSEL null, output off); the destructor does too.
 // GpioInput(loop, pin, config): FUNCSEL = SIO, output off, pad input enabled with config.bias. With edges
 //   configured the IO_BANK0 interrupt (aiopi_isr_io_bank0) stamps each edge with the TIMER's microseconds at
 //   ISR entry (the loop's clock) and stages (pin, edge, time) in a fixed ring of kStagedEdges; the loop takes

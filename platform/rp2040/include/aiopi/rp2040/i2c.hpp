@@ -8,8 +8,9 @@
 // I2cBus(loop, sda_pin, scl_pin, hz = 100'000): the instance follows from the pins (GPn is I2C((n/2)%2),
 //   SDA on even pins, SCL on odd ones; other combinations are a usage error, as is a second bus on one
 //   instance). hz up to 100 kHz uses standard mode, up to 400 kHz fast mode (SCL low 60 % / high 40 % of the
-//   period from clk_sys 125 MHz); above 400 kHz is a usage error. The pads get FUNCSEL 3, input enable and
-//   the internal pull-ups (about 50 kOhm: enough for a short bench bus, a real bus wants 2.2-4.7 kOhm).
+//   period from clk_sys 125 MHz); below 2 kHz or above 400 kHz is a usage error. The pads get FUNCSEL 3,
+//   input enable and the internal pull-ups (about 50 kOhm: enough for a short bench bus, a real bus
+//   wants 2.2-4.7 kOhm).
 // Transfers run in submission order. The I2C interrupt (TX_EMPTY, RX_FULL, TX_ABRT, STOP_DET) feeds command
 //   words from the op's messages into the TX FIFO (RESTART before a second message, STOP on the last
 //   word), keeps at most 16 reads outstanding (the RX FIFO's depth), stores received bytes into the op's
