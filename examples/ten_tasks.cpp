@@ -2,8 +2,8 @@
 // a small but complete controller: a heartbeat LED, a button that switches the output on and off, a knob
 // that sets a PWM duty, an HTU21D read every 2 s, and a status line on the UART.
 //
-// Its ten tasks: main; the heartbeat; the button's events; the knob's follower; the status logger; the
-// uptime counter; and the drivers' own — Pushbutton's debouncer, Encoder's two line readers, HTU21D's
+// Its ten tasks: main; the heartbeat; the uptime counter; the button's events; the knob's follower; the
+// status logger; and the drivers' own — Pushbutton's debouncer, Encoder's two line readers, HTU21D's
 // measurement cycle.
 //
 // Wiring (GPIO numbers; the same source runs on the Pico, the Raspberry Pi and the simulated board):
@@ -84,7 +84,14 @@ void apply(board::Pwm& pwm, const State& s) {
   (void)pwm.set_duty_u16(s.output_on ? static_cast<std::uint16_t>(s.step * 65535 / kSteps) : 0);
 }
 
-aiopi::Task<> button_events(drivers::Pushbutton& button, board::Pwm& pwm, State& s) {
+// Each task owns the devices only it uses, so no coroutine frame grows beyond the Pico's frame pool's largest
+// block (8 KB): an input's edge ring is ~1 KB, the encoder's staging rings 2 KB, the UART's rings 512 bytes.
+
+aiopi::Task<> button_events(board::Pwm& pwm, State& s) {
+  board::Input pin(20, {.edges = hal::EdgeMode::both, .bias = hal::Bias::pull_up});
+  if (!pin.ok()) co_return (void) board::fail("ten_tasks: the button", pin.message());
+  drivers::Pushbutton button(pin);  // its debouncing task starts here
+  button.press_func(nullptr);       // the bound Event `press`
   for (;;) {
     co_await button.press.wait();
     button.press.clear();
@@ -94,14 +101,26 @@ aiopi::Task<> button_events(drivers::Pushbutton& button, board::Pwm& pwm, State&
   }
 }
 
-aiopi::Task<> knob_follower(drivers::Encoder& knob, board::Pwm& pwm, State& s) {
+aiopi::Task<> knob_follower(board::Pwm& pwm, State& s) {
+  constexpr hal::InputConfig kContact{.edges = hal::EdgeMode::both, .bias = hal::Bias::pull_up};
+  board::Input a(21, kContact);
+  board::Input b(22, kContact);
+  if (!a.ok() || !b.ok())
+    co_return (void) board::fail("ten_tasks: the encoder", a.ok() ? b.message() : a.message());
+  drivers::Encoder knob(a, b, {.v = s.step, .div = 4, .vmin = 0, .vmax = kSteps, .delay_ms = 20});
+  if (!knob.start()) co_return (void) board::fail("ten_tasks: the encoder");  // its two line readers
   for (;;) {
     s.step = co_await knob.next_value();
     apply(pwm, s);
   }
 }
 
-aiopi::Task<> status(board::Uart& uart, drivers::HTU21D& htu, const State& s) {
+aiopi::Task<int> status(const State& s) {
+  board::Uart uart(0, 0, 1, 115200);
+  if (!uart.ok()) co_return board::fail("ten_tasks: the UART", uart.message());
+  board::I2c i2c(0, 4, 5, 100'000);
+  if (!i2c.ok()) co_return board::fail("ten_tasks: the I2C bus", i2c.message());
+  drivers::HTU21D htu(i2c, {.read_delay_ms = 2000});  // its measurement task starts here
   for (;;) {
     co_await aiopi::sleep(2s);
     Text t;
@@ -113,40 +132,29 @@ aiopi::Task<> status(board::Uart& uart, drivers::HTU21D& htu, const State& s) {
       t.tenths(*htu.humidity()) << "%";
     }
     t << "\r\n";
-    if (!uart.writer().write(std::string_view(t.buf, t.n))) co_return;
-    if (!co_await uart.writer().drain()) co_return;
+    if (!uart.writer().write(std::string_view(t.buf, t.n))) co_return board::fail("ten_tasks: the UART");
+    if (!co_await uart.writer().drain()) co_return board::fail("ten_tasks: the UART");
   }
 }
 
 aiopi::Task<int> ten_tasks() {
   board::Output led(25);
-  board::Input pin(20, {.edges = hal::EdgeMode::both, .bias = hal::Bias::pull_up});
-  constexpr hal::InputConfig kContact{.edges = hal::EdgeMode::both, .bias = hal::Bias::pull_up};
-  board::Input knob_a(21, kContact);
-  board::Input knob_b(22, kContact);
+  if (!led.ok()) co_return board::fail("ten_tasks: the LED", led.message());
   board::Pwm pwm(18, 1ms);
-  board::I2c i2c(0, 4, 5, 100'000);
-  board::Uart uart(0, 0, 1, 115200);
-  if (!led.ok() || !pin.ok() || !knob_a.ok() || !knob_b.ok() || !pwm.ok() || !i2c.ok() || !uart.ok())
-    co_return board::fail("ten_tasks: a device did not open");
-
+  if (!pwm.ok()) co_return board::fail("ten_tasks: the PWM output", pwm.message());
   State s;
-  drivers::Pushbutton button(pin);
-  button.press_func(nullptr);  // the bound Event `press`
-  drivers::Encoder knob(knob_a, knob_b, {.v = s.step, .div = 4, .vmin = 0, .vmax = kSteps, .delay_ms = 20});
-  if (!knob.start()) co_return board::fail("ten_tasks: the encoder");
-  drivers::HTU21D htu(i2c, {.read_delay_ms = 2000});
   apply(pwm, s);
 
   auto beat = aiopi::create_task(heartbeat(led), "heartbeat");
   auto up = aiopi::create_task(uptime(s), "uptime");
-  auto clicks = aiopi::create_task(button_events(button, pwm, s), "button");
-  auto follow = aiopi::create_task(knob_follower(knob, pwm, s), "knob");
-  co_await status(uart, htu, s);  // runs until the UART fails
+  auto clicks = aiopi::create_task(button_events(pwm, s), "button");
+  auto follow = aiopi::create_task(knob_follower(pwm, s), "knob");
+  auto report = aiopi::create_task(status(s), "status");
+  const int rc = co_await report;  // runs until the UART fails
   for (auto* t : {&beat, &up, &clicks, &follow})
     t->cancel();
   co_await aiopi::gather_outcomes(beat, up, clicks, follow);
-  co_return 1;
+  co_return rc;
 }
 
 }  // namespace
