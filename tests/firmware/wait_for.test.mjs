@@ -1,6 +1,7 @@
 // wait_for and cancellation on the RP2040 print exactly what they print on the host's virtual-clock board
-// (programs/wait_for_scenario.hpp; tools/firmware-tests also builds and runs the host version against the same
-// lines): the same outcomes, in the same order, at the same millisecond of the loop's clock.
+// (programs/wait_for_scenario.hpp; tools/firmware-tests also builds and runs the host versions against the
+// same lines): the same outcomes, in the same order, at the same millisecond of the loop's clock; and the same
+// outcomes in the same order on the Linux epoll loop.
 import { Board } from './harness/board.mjs';
 import { test, assert } from './harness/test.mjs';
 import { execFileSync } from 'node:child_process';
@@ -36,9 +37,19 @@ test('wait_for timeouts and cancellation give the host loop\'s outcomes in its o
   assert.deepEqual(board.uartLines().filter((l) => !l.startsWith('#')), expectedLines);
 });
 
-test('the host build of the same scenario prints the same lines', () => {
+test('the host build on the virtual-clock board prints the same lines', () => {
   const host = process.env.AIOPI_HOST_WAIT_FOR;  // built by tools/firmware-tests
   assert.ok(host, 'AIOPI_HOST_WAIT_FOR not set: run through tools/firmware-tests');
   const lines = execFileSync(host, { encoding: 'latin1' }).split('\n').filter((l) => l.length > 0);
   assert.deepEqual(lines, expectedLines);
+});
+
+test('the host build on the Linux epoll loop gives the same outcomes in the same order', () => {
+  // Real time there: the margins between the scenario's deadlines are 5 ms or more, and only the text after
+  // the time is compared.
+  const host = process.env.AIOPI_HOST_WAIT_FOR_LINUX;  // built by tools/firmware-tests
+  assert.ok(host, 'AIOPI_HOST_WAIT_FOR_LINUX not set: run through tools/firmware-tests');
+  const strip = (l) => l.replace(/^\d+ /, '');
+  const lines = execFileSync(host, { encoding: 'latin1' }).split('\n').filter((l) => l.length > 0);
+  assert.deepEqual(lines.map(strip), expectedLines.map(strip));
 });

@@ -1,4 +1,4 @@
-// wait_for_scenario.hpp on the host's virtual-clock board (platform/sim), for tools/firmware-tests to compare
+// wait_for_scenario.hpp on the host (linked with the virtual-clock board or the Linux loop), for tools/firmware-tests to compare
 // with the RP2040's output: the lines go to stdout.
 #include <cstdio>
 
