@@ -411,6 +411,25 @@ TEST_F(DispatcherTest, Htu21dFailureMakesTheDeviceFailingUntilItRecovers) {
   EXPECT_EQ(code_of(call("devices.read", R"({"name":"climate"})")), 0);
 }
 
+TEST_F(DispatcherTest, EveryParamTheDaemonSendsIsAccepted) {
+  // What aiopid's board link sends for each type (the protocol's keys with their defaults written out).
+  EXPECT_EQ(code_of(open("led", "digital_out",
+                         R"({"pin":15,"initial":false,"active_low":false,"drive":"push_pull"})")),
+            0);
+  EXPECT_EQ(
+      code_of(open("door", "digital_in", R"({"pin":7,"bias":"as_is","active_low":false,"edges":"both"})")),
+      0);
+  EXPECT_EQ(code_of(open("fan", "pwm", R"({"pin":16,"frequency":25000})")), 0);
+  EXPECT_EQ(code_of(open("light", "adc", R"({"channel":0,"vref":3.3})")), 0);
+  EXPECT_EQ(
+      code_of(open("btn", "pushbutton",
+                   R"({"pin":14,"active_low":true,"bias":"pull_up","debounce_ms":50,"long_press_ms":3600000,)"
+                   R"("double_click_ms":400,"suppress":false})")),
+      0);
+  EXPECT_EQ(code_of(open("climate", "htu21d", R"({"sda":4,"scl":5,"address":64,"period_ms":5000})")), 0);
+  EXPECT_EQ(table.size(), 6u);
+}
+
 TEST_F(DispatcherTest, TableClosesEverythingWhenDestroyed) {
   open("btn", "pushbutton", R"({"pin":14})");
   open("climate", "htu21d", R"({"sda":4,"scl":5})");

@@ -202,10 +202,10 @@ bool DeviceTable::parse(Params& p, const Slot* replacing, Spec& spec, RpcError& 
       if (!p.integer("debounce_ms", v, 0, 10'000, false, err)) return false;
       spec.button.debounce_ms = v;
       v = 1000;
-      if (!p.integer("long_press_ms", v, 1, 600'000, false, err)) return false;
+      if (!p.integer("long_press_ms", v, 1, 86'400'000, false, err)) return false;
       spec.button.long_press_ms = v;
       v = 400;
-      if (!p.integer("double_click_ms", v, 1, 600'000, false, err)) return false;
+      if (!p.integer("double_click_ms", v, 1, 86'400'000, false, err)) return false;
       spec.button.double_click_ms = v;
       if (!p.boolean("suppress", spec.button.suppress, err)) return false;
       spec.button.sense =
