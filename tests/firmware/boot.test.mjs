@@ -12,6 +12,7 @@ test('boots through bootrom and boot2 to main, with a UART banner and clk_sys at
   const { code } = board.runToExit({ maxNs: 5e9 });
   assert.equal(code, 0);
   assert.equal(board.breakCode, BKPT_EXIT);
+  assert.deepEqual(board.warnings, [], 'no access to a register rp2040js does not model');
 });
 
 test('a wrong boot2 CRC stops in the bootrom', () => {

@@ -35,6 +35,7 @@ test('wait_for timeouts and cancellation give the host loop\'s outcomes in its o
   assert.equal(panic, undefined);
   assert.equal(code, 0);
   assert.deepEqual(board.uartLines().filter((l) => !l.startsWith('#')), expectedLines);
+  assert.deepEqual(board.warnings, []);
 });
 
 test('the host build on the virtual-clock board prints the same lines', () => {
