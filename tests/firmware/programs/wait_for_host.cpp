@@ -1,5 +1,5 @@
-// wait_for_scenario.hpp on the host (linked with the virtual-clock board or the Linux loop), for tools/firmware-tests to compare
-// with the RP2040's output: the lines go to stdout.
+// wait_for_scenario.hpp on the host, linked with the virtual-clock board or with the Linux loop, for
+// tools/firmware-tests to compare with the RP2040's output: the lines go to stdout.
 #include <cstdio>
 
 #include "wait_for_scenario.hpp"
