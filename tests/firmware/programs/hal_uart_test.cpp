@@ -69,7 +69,10 @@ aiopi::Task<int> uart_test() {
   rp::console_write(" framing ");
   rp::console_write_u32(e.framing);
   rp::console_write(" take_error ");
-  rp::console_write(port.take_error() ? "ok" : "error");
+  const hal::IoResult<void> first = port.take_error();
+  rp::console_write(hal::to_string(first.error().kind));  // "ok" when there was none
+  rp::console_write(" then ");
+  rp::console_write(hal::to_string(port.take_error().error().kind));
   rp::console_write("\r\n");
   co_return 0;
 }
