@@ -49,6 +49,15 @@ constexpr std::uint32_t kDivOne = 1u << 8;            // DIV.INT = 1
 constexpr Addr kWatchdogTick = kWatchdogBase + 0x2c;
 constexpr std::uint32_t kTickEnable = 1u << 9;
 
+// SysTick (ARMv6-M B3.3): CSR.ENABLE, CSR.CLKSOURCE = the processor clock; a 24-bit down-counter.
+constexpr Addr kSystCsr = kPpbBase + 0xe010;
+constexpr Addr kSystRvr = kPpbBase + 0xe014;
+constexpr Addr kSystCvr = kPpbBase + 0xe018;
+constexpr std::uint32_t kSystEnable = 1u << 0;
+constexpr std::uint32_t kSystProcessorClock = 1u << 2;
+constexpr std::uint32_t kSystMask = 0xffffff;
+constexpr Addr kTimerRawLow = kTimerBase + 0x28;
+
 std::uint32_t g_clk_sys_hz = 0;
 
 }  // namespace
@@ -99,6 +108,24 @@ void init_clocks() noexcept {
 std::uint32_t clk_sys_hz() noexcept {
   return g_clk_sys_hz;
 }
+std::uint32_t measure_clk_sys_hz() noexcept {
+  constexpr std::uint32_t kWindowUs = 1000;  // 125 000 cycles at 125 MHz: well inside SysTick's 24 bits
+  reg(kSystRvr) = kSystMask;
+  reg(kSystCvr) = 0;
+  reg(kSystCsr) = kSystProcessorClock | kSystEnable;
+  // Start on a tick edge of the TIMER so that the window is whole microseconds.
+  const std::uint32_t before = reg(kTimerRawLow);
+  std::uint32_t start;
+  while ((start = reg(kTimerRawLow)) == before) {
+  }
+  const std::uint32_t count0 = reg(kSystCvr);
+  while (reg(kTimerRawLow) - start < kWindowUs) {
+  }
+  const std::uint32_t count1 = reg(kSystCvr);
+  reg(kSystCsr) = 0;
+  return ((count0 - count1) & kSystMask) * (1'000'000 / kWindowUs);
+}
+
 std::uint32_t clk_peri_hz() noexcept {
   return g_clk_sys_hz;
 }

@@ -1,4 +1,5 @@
-// Boot test: reached main through the stand-in bootrom and boot2; says so on UART0 with the clock it set,
+// Boot test: reached main through the stand-in bootrom and boot2; says so on UART0 with the clock it set and
+// the clock it measures (SysTick against the TIMER),
 // blinks GP25 (the Pico's LED) ten times every 100 ms by aiopi::sleep, then returns 0 ("#exit: 0").
 #include "aiopi/aiopi.hpp"
 #include "aiopi/rp2040/clocks.hpp"
@@ -36,6 +37,8 @@ aiopi::Task<int> blink() {
 int main() {
   rp::console_write("aiopi boot: clk_sys=");
   rp::console_write_u32(rp::clk_sys_hz());
+  rp::console_write(" measured=");
+  rp::console_write_u32(rp::measure_clk_sys_hz());
   rp::console_write("\r\n");
   led_init();
   return aiopi::run(blink());

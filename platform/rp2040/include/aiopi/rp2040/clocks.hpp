@@ -16,4 +16,9 @@ void init_clocks() noexcept;
 std::uint32_t clk_sys_hz() noexcept;
 std::uint32_t clk_peri_hz() noexcept;
 
+/// clk_sys as measured: SysTick (clocked by the core) counted over 1000 us of the TIMER (clocked from the
+/// XOSC through the WATCHDOG tick). A self-test of the clock tree for a board (and of the emulator's model);
+/// takes about 1 ms, uses SysTick and leaves it off.
+std::uint32_t measure_clk_sys_hz() noexcept;
+
 }  // namespace aiopi::rp2040
