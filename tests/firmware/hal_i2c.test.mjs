@@ -98,10 +98,16 @@ function runProgram() {
   board.run({ forNs: 2e6 });
   const waitedForAbort = !/after/.test(board.uartText());
   held();  // the stalled byte completes: the controller finishes its ABORT with a STOP
+  held = null;
+  assert.equal(board.run({ untilUart: /cancelled \w+\r\n/, forNs: 2e9 }), 'uart');
+  assert.ok(held, 'the second stalled read at 0x51 was started');
+  board.run({ forNs: 2e6 });
+  const waitedAfterCancel = !/again/.test(board.uartText());
+  held();
   const { code } = board.runToExit({ maxNs: 2e9 });
   const lines = board.uartLines();
   const line = (name) => lines.find((l) => l.startsWith(`${name} `));
-  return { board, htu, code, line, waitedForAbort, i2c };
+  return { board, htu, code, line, waitedForAbort, waitedAfterCancel, i2c };
 }
 
 test('I2C: drivers::HTU21D reads °C and %RH (CRC checked) from a simulated HTU21D at 0x40, 400 kHz', () => {
@@ -151,4 +157,12 @@ test('I2C: the time limit aborts a stalled transfer in flight; the next waits fo
   assert.equal(line('hung'), 'hung timeout');
   assert.ok(waitedForAbort, 'the next transfer waited for the controller to finish its ABORT');
   assert.equal(line('after'), `after ${0xa2}`);
+});
+
+test('I2C: cancelling a task aborts its running transfer, a queued one leaves the queue; the bus recovers', () => {
+  const { line, waitedAfterCancel, code } = runProgram();
+  assert.equal(line('cancelled'), 'cancelled both');
+  assert.ok(waitedAfterCancel, 'the next transfer waited for the ABORT of the cancelled one');
+  assert.equal(line('again'), `again ${0xa3}`);
+  assert.equal(code, 0);
 });

@@ -107,6 +107,34 @@ aiopi::Task<int> i2c_test() {
   else
     say(hal::to_string(after.error().kind));
   say("\r\n");
+
+  // Cancellation: a transfer stalled at 0x51 (no time limit) and one queued behind it; both tasks are
+  // cancelled. The queued one just leaves the queue, the running one is aborted on the wire; the bus is
+  // usable again once the harness lets the stalled byte finish.
+  auto stalled = aiopi::create_task([](rp::I2cBus& b) -> aiopi::Task<int> {
+    std::array<std::uint8_t, 2> in{};
+    hal::IoResult<void> res = co_await b.read(0x51, in).timeout(aiopi::Duration::max());
+    co_return res ? 0 : 1;
+  }(bus));
+  auto queued = aiopi::create_task([](rp::I2cBus& b) -> aiopi::Task<int> {
+    hal::IoResult<std::uint8_t> res = co_await b.read_byte_data(0x50, 4);
+    co_return res ? 0 : 1;
+  }(bus));
+  co_await aiopi::sleep_ms(2);
+  const bool both_waiting = !stalled.done() && !queued.done();
+  queued.cancel();
+  stalled.cancel();
+  co_await aiopi::sleep_ms(1);
+  say("cancelled ");
+  say(both_waiting && stalled.cancelled() && queued.cancelled() ? "both" : "no");
+  say("\r\n");
+  hal::IoResult<std::uint8_t> again = co_await bus.read_byte_data(0x50, 4);
+  say("again ");
+  if (again)
+    num(*again);
+  else
+    say(hal::to_string(again.error().kind));
+  say("\r\n");
   co_return 0;
 }
 
