@@ -62,3 +62,8 @@ test('the frame pool takes its blocks back: none in use after the tasks ended', 
   const hw = Number(lines.find((l) => l.startsWith('high_water=')).split('=')[1]);
   assert.ok(hw > 0 && hw <= 2048, `high water ${hw}`);
 });
+
+test('overflowing the 8 KB main stack is caught at the next sleep by its guard words', () => {
+  const { panic } = stopWith('k');
+  assert.equal(panic, 'stack overflow: the 8 KB main stack ran past its guard words');
+});

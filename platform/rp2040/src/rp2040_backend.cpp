@@ -1,6 +1,7 @@
 #include "aiopi/rp2040/backend.hpp"
 
 #include "aiopi/rp2040/regs.hpp"
+#include "aiopi/rp2040/startup.hpp"
 
 namespace aiopi::rp2040 {
 namespace {
@@ -46,6 +47,7 @@ std::uint64_t Rp2040Backend::profile_ns() noexcept {
 }
 
 void Rp2040Backend::wait(TimePoint deadline) noexcept {
+  check_stack_guard();
   enable_alarm_irq();
   __asm__ volatile("cpsid i" ::: "memory");
   if (!woken_.load(std::memory_order_relaxed) && now() < deadline) {

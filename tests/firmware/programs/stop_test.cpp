@@ -3,6 +3,7 @@
 //   'o' frame pool exhausted      raises no real faults)
 //   'm' malloc                'n' operator new        'u' an interrupt without a handler
 //   'e' main returns 3        's' prints the frame pool's figures, then returns 0
+//   'k' a recursion 10 KB deep (past the 8 KB stack), then a sleep
 // The image has a 2 KiB frame pool (FRAME_POOL_BYTES 2048).
 #include <cstdlib>
 #include <new>
@@ -42,6 +43,22 @@ aiopi::Task<int> short_tasks() {
     sum += co_await a + co_await b;
   }
   co_return sum == 9 ? 0 : 1;
+}
+
+// Each level fills 512 bytes of stack (volatile, so the compiler cannot drop or merge them).
+int deep(int levels) {
+  volatile char block[512];
+  for (auto& b : block)
+    b = 1;
+  block[0] = static_cast<char>(levels);
+  if (levels == 0) return block[0];
+  return deep(levels - 1) + block[511];
+}
+
+aiopi::Task<int> overflow_then_sleep() {
+  const int r = deep(20);
+  co_await aiopi::sleep_ms(1);
+  co_return r == 20 ? 0 : 1;
 }
 
 void print(const char* key, std::uint32_t value) {
@@ -87,6 +104,8 @@ int main() {
       return 1;
     case 'e':
       return 3;
+    case 'k':
+      return aiopi::run(overflow_then_sleep());
     case 's': {
       const auto before = rp::frame_pool().stats();
       int r = aiopi::run(short_tasks());

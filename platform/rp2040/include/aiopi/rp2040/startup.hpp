@@ -20,6 +20,11 @@ inline constexpr std::uint8_t kBkptPanic = 1;
 /// Installs the UART0 panic handler (the start-up code does, before static constructors).
 void install_panic_handler() noexcept;
 
+/// The main stack (8 KB, rp2040.ld) has guard words at its bottom, written at reset; overflowing the stack
+/// overwrites them (and whatever lies below: the top of the frame pool). The loop backend checks them before
+/// each sleep and panics "stack overflow ..." (cheap: four loads); call it elsewhere to check sooner.
+void check_stack_guard() noexcept;
+
 /// Resets the chip through the watchdog (everything but the oscillators), as a panic on silicon does.
 [[noreturn]] void watchdog_reboot() noexcept;
 
