@@ -86,3 +86,16 @@ test('PWM: enable(false) leaves the pin low; 20 us / 5 us on GP2 (DIV 1, TOP 249
   // 134 ms: the largest divider step that fits, period rounded to the nearest the hardware can do.
   assert.equal(line('slow'), 'slow top 65525 div16 4090 cc 0 period 134000670 duty 0');
 });
+
+test('PWM: the two channels of a slice share the period; the other keeps its duty in nanoseconds', () => {
+  const { line, code } = runProgram();
+  assert.equal(code, 0);
+  // 2 ms: DIV 62/16, TOP 64515 -> 1999996 ns; GP15's 749998 ns duty kept (CC rounded to the new TOP).
+  const m = /^shared a (\d+) (\d+) b (\d+) (\d+)$/.exec(line('shared'));
+  assert.ok(m, line('shared'));
+  const [a, aDuty, b, bDuty] = m.slice(1).map(Number);
+  assert.equal(a, b);
+  assert.ok(Math.abs(a - 2e6) < 10, `${a}`);
+  assert.ok(Math.abs(aDuty - a / 2) < 40, `${aDuty}`);
+  assert.ok(Math.abs(bDuty - 749998) < 40, `${bDuty}`);
+});

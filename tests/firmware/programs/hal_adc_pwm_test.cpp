@@ -85,6 +85,19 @@ aiopi::Task<int> adc_pwm_test() {
   // The longest period: DIV 255 15/16, TOP 65535 (about 134 ms).
   if (!fast.set_duty_ns(0) || !fast.set_period_ns(134'000'000)) co_return 8;
   print_pwm("slow", fast);
+
+  // GP14 is channel A of GP15's slice: its period is the slice's; GP15 keeps its duty in nanoseconds.
+  rp::PwmOutput sibling(14);
+  if (!sibling.set_period_ns(2'000'000) || !sibling.set_duty_u16(32768)) co_return 9;
+  say("shared a ");
+  num(static_cast<std::uint32_t>(sibling.period_ns()));
+  say(" ");
+  num(static_cast<std::uint32_t>(sibling.duty_ns()));
+  say(" b ");
+  num(static_cast<std::uint32_t>(pwm.period_ns()));
+  say(" ");
+  num(static_cast<std::uint32_t>(pwm.duty_ns()));
+  say("\r\n");
   co_return 0;
 }
 
