@@ -34,6 +34,9 @@
 #include "aiopid/runtime/systemd_notifier.hpp"
 #include "spdlog/spdlog.h"
 
+#ifdef AIOPID_TETHER
+#include "aiopid/tether/tether_boards.hpp"
+#endif
 #ifdef AIOPID_REMOTE_API
 #include "aiopid/api/builtin_methods.hpp"
 #include "aiopid/api/dispatcher.hpp"
@@ -311,6 +314,9 @@ int main(int argc, char** argv) {
 #ifdef AIOPID_REMOTE_API
   aiopid::remote::Publisher publisher;
 #endif
+#ifdef AIOPID_TETHER
+  aiopid::tether::TetherBoards remote_boards(loop);  // [boards.NAME]: devices on a Pico over a UART
+#endif
   aiopid::runtime::Runtime runtime(
       loop, *board,
       {.output_trace = trace,
@@ -319,7 +325,11 @@ int main(int argc, char** argv) {
 #ifdef AIOPID_REMOTE_API
        .observer = &publisher,
 #endif
-       .reload = [&reloader](aiopid::runtime::Runtime& rt) { return reloader.reload(rt); }});
+       .reload = [&reloader](aiopid::runtime::Runtime& rt) { return reloader.reload(rt); },
+#ifdef AIOPID_TETHER
+       .remote_boards = &remote_boards,
+#endif
+      });
 #ifdef AIOPID_REMOTE_API
   // The API: its own thread (Boost.Beast), calls into this loop through the LoopEndpoint, notifications out
   // through the Publisher (runtime changes) and the LogPublisher (log lines). Declared after the runtime, so

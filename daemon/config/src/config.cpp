@@ -15,6 +15,10 @@ const T* find_named(const std::vector<T>& items, std::string_view name) noexcept
 }
 }  // namespace
 
+const BoardConfig* Config::find_board(std::string_view name) const noexcept {
+  return find_named(boards, name);
+}
+
 const DeviceConfig* Config::find_device(std::string_view name) const noexcept {
   return find_named(devices, name);
 }

@@ -205,9 +205,71 @@ void build_device(TableSchema& s, const DeviceTypeRegistry& registry) {
   for (const DeviceType* t : registry.types()) {
     type.choices.push_back(t->name);
     s.variants.push_back(Variant{t->name, t->doc, &t->params});
+    if (!t->board_params.fields.empty())
+      s.alternate_variants.push_back(Variant{t->name, t->doc, &t->board_params});
   }
-  s.fields = {std::move(type), description_field("device")};
+  s.fields = {std::move(type), description_field("device"),
+              reference_field("board", RefKind::board,
+                              "A remote board (`[boards.NAME]`, a Pico) the device is on: its other keys are "
+                              "then those of its type on a board (`pin` instead of `chip` and `line`, ...). "
+                              "Absent: the daemon's own board.",
+                              "\"pico1\"", false)};
   s.tag_key = "type";
+  s.alternate_key = "board";
+  s.alternate_what = "on a board";
+}
+
+void build_board(TableSchema& s) {
+  s.name = "board";
+  s.doc =
+      "A remote board: a Raspberry Pi Pico running aiopi-pico, on a serial port (docs/design/pico-tether.md). "
+      "Devices with `board = \"NAME\"` are opened on it when the link comes up and again after the Pico "
+      "restarts; while the link is lost they are in state `link_lost`.";
+  s.fields = {
+      Field{.key = "uart",
+            .type = FieldType::string,
+            .required = true,
+            .doc = "The serial device the Pico's UART0 (GP0 TX, GP1 RX) is wired to: `/dev/serial0`, "
+                   "`/dev/ttyAMA0`, a USB adapter (`/dev/ttyUSB0`), or a pseudo-terminal (`/dev/pts/N`).",
+            .example = "\"/dev/serial0\"",
+            .non_empty = true,
+            .check =
+                [](const Node& v, const std::string& path, Validator& val) {
+                  if (v.as_string().starts_with('/')) return true;
+                  val.error(v.where(), path, "must be an absolute path (starting with '/')");
+                  return false;
+                }},
+      Field{.key = "baud",
+            .type = FieldType::integer,
+            .default_value = Node::integer(115200),
+            .doc = "Bits per second (8N1); the Pico's firmware uses 115200.",
+            .example = "115200",
+            .check = [](const Node& v, const std::string& path, Validator& val) {
+              for (const std::int64_t b : {9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600})
+                if (v.as_int() == b) return true;
+              val.error(v.where(), path,
+                        std::to_string(v.as_int()) +
+                            " is not a baud rate the tether uses (9600, 19200, 38400, 57600, 115200, 230400, "
+                            "460800, 921600)");
+              return false;
+            }},
+      Field{.key = "timeout",
+            .type = FieldType::duration,
+            .default_value = Node::string("500ms"),
+            .doc = "A request unanswered this long means the link is lost.",
+            .example = "\"1s\"",
+            .min_duration = std::chrono::milliseconds(10),
+            .max_duration = std::chrono::seconds(60)},
+      Field{.key = "heartbeat",
+            .type = FieldType::duration,
+            .default_value = Node::string("1s"),
+            .doc = "How often the daemon asks `daemon.info` while the link is up (a restarted Pico is seen by "
+                   "its new `boot`).",
+            .example = "\"5s\"",
+            .min_duration = std::chrono::milliseconds(10),
+            .max_duration = std::chrono::hours(1)},
+      description_field("board"),
+  };
 }
 
 void build_event(TableSchema& s) {
@@ -557,6 +619,7 @@ std::unique_ptr<ConfigSchema> make_config_schema(const DeviceTypeRegistry& regis
   auto c = std::make_unique<ConfigSchema>();
   build_daemon(c->daemon);
   build_api(c->api);
+  build_board(c->board);
   build_device(c->device, registry);
   build_event(c->event);
   build_action(*c);
@@ -566,6 +629,7 @@ std::unique_ptr<ConfigSchema> make_config_schema(const DeviceTypeRegistry& regis
   c->root.fields = {
       section(kDaemonSection, FieldType::table, &c->daemon, "How the daemon runs."),
       section(kApiSection, FieldType::table, &c->api, "The remote API."),
+      section(kBoardsSection, FieldType::map, &c->board, "`[boards.NAME]`: remote boards (a Pico)."),
       section(kDevicesSection, FieldType::map, &c->device, "`[devices.NAME]`: the devices."),
       section(kEventsSection, FieldType::map, &c->event, "`[events.NAME]`: the events."),
       section(kTasksSection, FieldType::map, &c->task, "`[tasks.NAME]`: the tasks."),

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "aiopid/config/board_device_types.hpp"
+
 namespace aiopid::config {
 
 TableSchema& DeviceType::own(TableSchema schema) {
@@ -11,6 +13,7 @@ TableSchema& DeviceType::own(TableSchema schema) {
 
 bool DeviceTypeRegistry::add(std::unique_ptr<DeviceType> type) {
   if (!type || find(type->name)) return false;
+  add_board_params(*type);  // the types a Pico runs get the keys they take there
   types_.push_back(std::move(type));
   return true;
 }

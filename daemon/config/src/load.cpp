@@ -12,7 +12,9 @@
 #include <utility>
 
 #include "aiopi/cron/parse.hpp"
+#include "aiopid/config/board_device_types.hpp"
 #include "aiopid/config/config_schema.hpp"
+#include "aiopid/config/device_fields.hpp"
 #include "aiopid/config/key_path.hpp"
 #include "aiopid/config/merge.hpp"
 #include "aiopid/config/schedule_times.hpp"
@@ -103,6 +105,7 @@ class Loader {
 
   void build_daemon(Config& config);
   void build_api(Config& config);
+  void build_boards(Config& config);
   void build_devices(Config& config);
   void build_events(Config& config);
   void build_tasks(Config& config);
@@ -196,6 +199,21 @@ void Loader::build_api(Config& config) {
   api.idle_timeout = duration_of(a.find("idle_timeout"), api.idle_timeout);
 }
 
+void Loader::build_boards(Config& config) {
+  for (const Entry& e : section(kBoardsSection)) {
+    if (!e.valid) continue;
+    BoardConfig b;
+    b.name = e.name;
+    b.where = e.key_where;
+    if (const std::string* text = e.node->get_string("description")) b.description = *text;
+    if (const std::string* uart = e.node->get_string("uart")) b.uart = *uart;
+    b.baud = static_cast<std::uint32_t>(e.node->get_int("baud", b.baud));
+    b.timeout = duration_of(e.node->find("timeout"), b.timeout);
+    b.heartbeat = duration_of(e.node->find("heartbeat"), b.heartbeat);
+    config.boards.push_back(std::move(b));
+  }
+}
+
 void Loader::build_devices(Config& config) {
   for (const Entry& e : section(kDevicesSection)) {
     if (!e.valid) continue;
@@ -204,6 +222,7 @@ void Loader::build_devices(Config& config) {
     d.where = e.key_where;
     d.type = device_type(*e.node);
     if (const std::string* text = e.node->get_string("description")) d.description = *text;
+    if (const std::string* board = e.node->get_string("board")) d.board = *board;
     d.params = *e.node;
     config.devices.push_back(std::move(d));
   }
@@ -447,6 +466,7 @@ void Loader::check_references() {
   for (const Reference& r : validator_.references()) {
     const std::string_view section_name = r.kind == RefKind::device  ? kDevicesSection
                                           : r.kind == RefKind::event ? kEventsSection
+                                          : r.kind == RefKind::board ? kBoardsSection
                                                                      : kTasksSection;
     if (find(section_name, r.name)) continue;
     std::vector<std::string> names;
@@ -464,17 +484,36 @@ void Loader::check_references() {
 
 void Loader::check_claims(const Config& config) {
   struct Holder {
-    std::string device;
+    std::string device;  ///< "device 'led'", "board 'pico1'"
     Location where;
   };
   std::map<std::string, Holder> held;
+  // A board's serial port is held like a uart_line_reader's (the same key, so the two conflict).
+  const Node* boards = doc_.find(kBoardsSection);
+  for (const BoardConfig& b : config.boards) {
+    const Node* board = boards ? boards->find(b.name) : nullptr;
+    const Node* uart = board ? board->find("uart") : nullptr;
+    if (!uart) continue;
+    Node port = Node::table();
+    port.append("port", Location{}, *uart);
+    for (ResourceClaim c : serial_port_claim(port, join_key(kBoardsSection, b.name))) {
+      c.path = join_key(join_key(kBoardsSection, b.name), "uart");
+      const auto [it, inserted] = held.emplace(c.resource, Holder{"board '" + b.name + "'", c.where});
+      if (!inserted)
+        validator_.error(c.where, c.path,
+                         c.what + " is already used by " + it->second.device + " (" +
+                             it->second.where.to_string() + ")");
+    }
+  }
   for (const DeviceConfig& d : config.devices) {
-    if (!d.type || !d.type->claims) continue;
-    for (const ResourceClaim& c : d.type->claims(d.params, join_key(kDevicesSection, d.name))) {
-      const auto [it, inserted] = held.emplace(c.resource, Holder{d.name, c.where});
+    if (!d.type || (!d.type->claims && d.board.empty())) continue;
+    const std::string path = join_key(kDevicesSection, d.name);
+    for (const ResourceClaim& c :
+         d.board.empty() ? d.type->claims(d.params, path) : board_device_claims(d.board, d.params, path)) {
+      const auto [it, inserted] = held.emplace(c.resource, Holder{"device '" + d.name + "'", c.where});
       if (inserted) continue;
       validator_.error(c.where, c.path,
-                       c.what + " is already used by device '" + it->second.device + "' (" +
+                       c.what + " is already used by " + it->second.device + " (" +
                            it->second.where.to_string() + ")");
     }
   }
@@ -551,6 +590,7 @@ LoadResult Loader::finish() {
   config.files = files_;
   build_daemon(config);
   build_api(config);
+  build_boards(config);
   build_devices(config);
   build_events(config);
   build_tasks(config);

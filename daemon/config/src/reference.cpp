@@ -65,6 +65,9 @@ std::string config_reference_markdown(const ConfigSchema& schema, const DeviceTy
   out += "### `[api]`\n\n" + schema.api.doc + "\n\n";
   field_table(schema.api.fields, out);
 
+  out += "### `[boards.NAME]`\n\n" + schema.board.doc + "\n\n";
+  field_table(schema.board.fields, out);
+
   out += "### `[devices.NAME]`\n\n" + schema.device.doc +
          " Names are made of letters, digits, `_` and `-`. Keys of every device:\n\n";
   field_table(schema.device.fields, out);
@@ -76,6 +79,11 @@ std::string config_reference_markdown(const ConfigSchema& schema, const DeviceTy
       out += "Keys of each `" + f.key + (f.type == FieldType::map ? ".NAME`" : "`") + " (" + f.table->name +
              "):\n\n";
       field_table(f.table->fields, out);
+    }
+    if (!t->board_params.fields.empty()) {
+      out += "On a board (`board = \"NAME\"`, a Pico: the keys of the tether protocol, " +
+             std::string("docs/design/pico-tether.md), instead of the keys above:\n\n");
+      field_table(t->board_params.fields, out);
     }
     out += "Output: " + output_text(*t) + ".\n\n";
     if (t->conditions.variants.empty()) {

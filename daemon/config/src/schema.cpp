@@ -12,6 +12,8 @@ std::string_view ref_kind_name(RefKind kind) noexcept {
       return "event";
     case RefKind::task:
       return "task";
+    case RefKind::board:
+      return "board";
     case RefKind::none:
       break;
   }
@@ -21,6 +23,12 @@ std::string_view ref_kind_name(RefKind kind) noexcept {
 const Field* TableSchema::field(std::string_view key) const noexcept {
   for (const Field& f : fields)
     if (f.key == key) return &f;
+  return nullptr;
+}
+
+const Variant* TableSchema::alternate_variant(std::string_view tag) const noexcept {
+  for (const Variant& v : alternate_variants)
+    if (v.tag == tag) return &v;
   return nullptr;
 }
 

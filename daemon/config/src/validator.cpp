@@ -119,6 +119,23 @@ bool Validator::validate_table(Node& table, const TableSchema& schema, const std
       if (const Variant* v = schema.variant(tag->as_string())) variant = v->schema;
     }
     variant_unknown = variant == nullptr;  // the tag field reports why
+    const Node::Member* alternate = nullptr;
+    if (!schema.alternate_key.empty()) {
+      for (const Node::Member& m : table.members())
+        if (m.key == schema.alternate_key) alternate = &m;
+    }
+    if (alternate && variant) {
+      const Variant* v = schema.alternate_variant(tag->as_string());
+      if (!v) {
+        std::vector<std::string> tags;
+        for (const Variant& a : schema.alternate_variants)
+          tags.push_back(a.tag);
+        error(alternate->key_where, join_key(path, alternate->key),
+              "a " + tag->as_string() + " cannot be " + schema.alternate_what + " (only " + join(tags) + ")");
+        return false;
+      }
+      variant = v->schema;
+    }
   } else if (schema.tag_by_presence) {
     const Node::Member* first = nullptr;
     for (const Node::Member& m : table.members()) {

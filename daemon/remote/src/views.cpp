@@ -86,6 +86,11 @@ Json units_json(const std::vector<runtime::Reading>& readings) {
 Json device_value(const runtime::LiveDevice& d) {
   if (d.driver) return readings_json(d.driver->readings());
   const std::string_view type = type_of(d);
+  if (d.remote != runtime::RemoteState::local) {  // on a remote board: what it last reported or was sent
+    if (type == "digital_out" || type == "digital_in") return d.level;
+    if (type == "pwm" || type == "adc") return d.value;
+    return d.readings.empty() ? Json(nullptr) : readings_json(d.readings);
+  }
   if (type == "digital_out") return d.level;
   if (type == "digital_in") {
     if (!d.input) return nullptr;
@@ -99,7 +104,9 @@ Json device_value(const runtime::LiveDevice& d) {
 
 Json unit_of(const runtime::LiveDevice& d) {
   if (d.driver) return units_json(d.driver->readings());
+  if (d.remote != runtime::RemoteState::local && !d.readings.empty()) return units_json(d.readings);
   if (type_of(d) != "adc") return nullptr;
+  if (d.remote != runtime::RemoteState::local) return "V";
   const bool volts = d.config.params.contains("scale") || (d.adc && d.adc->volts_per_count());
   return volts ? "V" : "counts";
 }
@@ -110,9 +117,15 @@ Json device_json(const runtime::LiveDevice& d, bool with_params) {
   j["type"] = std::string(type_of(d));
   j["description"] = d.config.description;
   j["direction"] = direction_of(d);
-  j["state"] = d.is_open() ? "open" : (d.open_error.empty() ? "opening" : "failed");
+  j["state"] = d.remote == runtime::RemoteState::link_lost ? "link_lost"
+               : d.remote == runtime::RemoteState::opening ? "opening"
+               : d.is_open()                               ? "open"
+               : d.open_error.empty()                      ? "opening"
+                                                           : "failed";
+  if (!d.config.board.empty()) j["board"] = d.config.board;
   if (!d.is_open() && !d.open_error.empty()) j["error"] = d.open_error;
   if (d.driver && !d.driver->error().empty()) j["error"] = d.driver->error();  // open, but reads fail
+  if (d.remote == runtime::RemoteState::failing && !d.open_error.empty()) j["error"] = d.open_error;
   j["value"] = device_value(d);
   if (with_params) {
     Json params = node_json(d.config.params);

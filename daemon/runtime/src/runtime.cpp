@@ -108,6 +108,26 @@ const char* to_string(DeviceState state) noexcept {
       return "failing";
     case DeviceState::recovered:
       return "recovered";
+    case DeviceState::link_lost:
+      return "link_lost";
+  }
+  return "?";
+}
+
+const char* to_string(RemoteState state) noexcept {
+  switch (state) {
+    case RemoteState::local:
+      return "local";
+    case RemoteState::opening:
+      return "opening";
+    case RemoteState::open:
+      return "open";
+    case RemoteState::failing:
+      return "failing";
+    case RemoteState::open_failed:
+      return "open_failed";
+    case RemoteState::link_lost:
+      return "link_lost";
   }
   return "?";
 }
@@ -139,10 +159,132 @@ class DeviceDriverSink final : public DriverSink {
   LiveDevice& device_;
 };
 
-Runtime::Runtime(aiopi::Loop& loop, Board& board, RuntimeOptions options)
-    : loop_(loop), board_(board), options_(std::move(options)) {}
+/// The remote boards' reports, to the runtime (on the loop's thread). A report about a device that is not
+/// (or no longer) a remote device of the running configuration is dropped.
+class BoardReports final : public RemoteBoardSink {
+ public:
+  explicit BoardReports(Runtime& runtime) noexcept : rt_(runtime) {}
 
-Runtime::~Runtime() = default;
+  void remote_opened(std::string_view name, const DeviceReading& value) override {
+    LiveDevice* d = rt_.remote_device(name);
+    if (d == nullptr) return;
+    const bool again = d->remote == RemoteState::link_lost;
+    d->remote = RemoteState::open;
+    d->open_error.clear();
+    ++d->open_attempts;
+    const std::string_view type = type_name(d->config);
+    spdlog::info("device {}: open ({} on board {}){}", name, type, d->config.board,
+                 again ? ", the link is back" : "");
+    rt_.device_state(*d, DeviceState::opened);
+    // The board starts an output at its `initial`: the daemon's level (or duty) is what counts, so a board
+    // that restarted gets it back.
+    if (type == "digital_out") {
+      const bool* level = std::get_if<bool>(&value);
+      if (level == nullptr || *level != d->level) rt_.write_output(*d, d->level);
+    } else if (type == "pwm") {
+      rt_.write_duty(*d, d->value);
+    } else {
+      remote_value(name, value);
+    }
+  }
+
+  void remote_open_failed(std::string_view name, std::string_view error) override {
+    LiveDevice* d = rt_.remote_device(name);
+    if (d == nullptr) return;
+    d->remote = RemoteState::open_failed;
+    d->open_error = std::string(error);
+    spdlog::warn("device {}: board {} cannot open it: {}", name, d->config.board, error);
+    rt_.device_state(*d, DeviceState::open_failed);
+  }
+
+  void remote_link_lost(std::string_view name, std::string_view why) override {
+    LiveDevice* d = rt_.remote_device(name);
+    if (d == nullptr || d->remote == RemoteState::link_lost) return;
+    d->remote = RemoteState::link_lost;
+    d->open_error = "the link to board '" + d->config.board + "' is lost: " + std::string(why);
+    if (rt_.options_.observer)
+      rt_.options_.observer->on_device_state(d->config.name, DeviceState::link_lost, d->open_error);
+  }
+
+  void remote_error(std::string_view name, std::string_view error) override {
+    LiveDevice* d = rt_.remote_device(name);
+    if (d == nullptr || !d->remote_open()) return;
+    const bool failing = !error.empty();
+    if (failing == (d->remote == RemoteState::failing)) return;
+    d->remote = failing ? RemoteState::failing : RemoteState::open;
+    d->open_error = std::string(error);  // shown as the device's error while failing
+    rt_.driver_error(*d, error);
+  }
+
+  void remote_value(std::string_view name, const DeviceReading& value) override {
+    LiveDevice* d = rt_.remote_device(name);
+    if (d == nullptr) return;
+    const std::string_view type = type_name(d->config);
+    RuntimeObserver* observer = rt_.options_.observer;
+    if (const bool* level = std::get_if<bool>(&value)) {
+      if (type == "pushbutton") {
+        d->readings = {{"pressed", *level, ""}};
+        if (observer) observer->on_readings(d->config.name, d->readings);
+      } else {
+        d->level = *level;  // a digital_in's level, or an output's as the board has it
+      }
+    } else if (const double* number = std::get_if<double>(&value)) {
+      d->value = *number;
+      if (type == "adc") {
+        if (observer) observer->on_adc_reading(d->config.name, d->value);
+        rt_.check_thresholds(*d, nullptr, d->value);
+      }
+    } else if (const auto* readings = std::get_if<std::vector<Reading>>(&value)) {
+      d->readings = *readings;
+      if (observer) observer->on_readings(d->config.name, d->readings);
+      for (const Reading& r : d->readings) {
+        if (const double* f = std::get_if<double>(&r.value))
+          rt_.check_thresholds(*d, &r.name, *f, "reading");
+        else if (const auto* i = std::get_if<std::int64_t>(&r.value))
+          rt_.check_thresholds(*d, &r.name, static_cast<double>(*i), "reading");
+      }
+    }
+  }
+
+  void remote_edge(std::string_view name, bool level, aiopi::TimePoint at) override {
+    LiveDevice* d = rt_.remote_device(name);
+    if (d == nullptr) return;
+    d->level = level;
+    const char* edge_text = level ? "rising" : "falling";
+    spdlog::debug("device {}: {} edge", name, edge_text);
+    if (rt_.options_.observer) rt_.options_.observer->on_edge(d->config.name, level, at);
+    rt_.edge_events(d->config.name, edge_text);
+  }
+
+  void remote_event(std::string_view name, const DriverEvent& event) override {
+    LiveDevice* d = rt_.remote_device(name);
+    if (d == nullptr) return;
+    if (type_name(d->config) == "pushbutton" && (event.name == "press" || event.name == "release"))
+      d->readings = {{"pressed", event.name == "press", ""}};
+    rt_.driver_event(*d, event);
+  }
+
+ private:
+  Runtime& rt_;
+};
+
+Runtime::Runtime(aiopi::Loop& loop, Board& board, RuntimeOptions options)
+    : loop_(loop), board_(board), options_(std::move(options)) {
+  if (options_.remote_boards) {
+    board_reports_ = std::make_unique<BoardReports>(*this);
+    options_.remote_boards->attach(board_reports_.get());
+  }
+}
+
+Runtime::~Runtime() {
+  if (options_.remote_boards) options_.remote_boards->attach(nullptr);
+}
+
+LiveDevice* Runtime::remote_device(std::string_view name) {
+  auto it = registry_.devices.find(name);
+  if (it == registry_.devices.end() || it->second->remote == RemoteState::local) return nullptr;
+  return it->second.get();
+}
 
 // ------------------------------------------------------------------------------------------------ apply
 
@@ -230,6 +372,8 @@ aiopi::Task<ApplySummary> Runtime::apply(config::Config next) {
     start_device(d);
     if (!first && !previous.find_device(d.name)) ++sum.added;
   }
+  // The boards' links follow the devices: closed ones are closed there, new ones opened when the link is up.
+  if (options_.remote_boards) options_.remote_boards->apply(config_);
   for (const config::TaskConfig& t : config_.tasks) {
     if (registry_.tasks.contains(t.name)) {
       ++sum.kept;
@@ -273,6 +417,26 @@ void Runtime::start_device(const config::DeviceConfig& d) {
   live.serial = ++device_serial_;
   registry_.devices.emplace(d.name, std::move(owned));
   const std::string_view type = type_name(d);
+  if (!d.board.empty()) {
+    // On a remote board: its link opens it (BoardReports::remote_opened). Outputs start from `initial` /
+    // `duty`, or what the state file kept.
+    live.remote = RemoteState::opening;
+    live.level = d.params.get_bool("initial", false);
+    live.value = d.params.get_number("duty", 0.0);
+    if (restored_) {
+      if (auto saved = restored_->outputs.find(d.name); saved != restored_->outputs.end())
+        live.level = saved->second;
+      if (auto saved = restored_->duties.find(d.name); saved != restored_->duties.end())
+        live.value = saved->second;
+    }
+    if (!options_.remote_boards) {
+      live.remote = RemoteState::open_failed;
+      live.open_error = "remote boards are not available in this build of aiopid";
+      spdlog::warn("device {}: {}", d.name, live.open_error);
+      device_state(live, DeviceState::open_failed);
+    }
+    return;
+  }
   if (wired(type)) try_open(live);
   live.keeper = loop_.create_task(keep_device(live), live.config.name.c_str());
 }
@@ -422,13 +586,17 @@ aiopi::Task<> Runtime::keep_device(LiveDevice& d) {
     if (options_.observer)
       options_.observer->on_edge(name, edge->edge == aiopi::hal::Edge::rising,
                                  aiopi::TimePoint(aiopi::Duration(edge->timestamp_us)));
-    for (auto& [event_name, event] : registry_.events) {
-      const auto& source = event->config.source;
-      if (!source || source->device != name || source->condition != "edge") continue;
-      const std::string* want = source->params.get_string("edge");
-      if (want && *want != "both" && *want != edge_text) continue;
-      set_event(event_name);
-    }
+    edge_events(name, edge_text);
+  }
+}
+
+void Runtime::edge_events(const std::string& name, const char* edge_text) {
+  for (auto& [event_name, event] : registry_.events) {
+    const auto& source = event->config.source;
+    if (!source || source->device != name || source->condition != "edge") continue;
+    const std::string* want = source->params.get_string("edge");
+    if (want && *want != "both" && *want != std::string_view(edge_text)) continue;
+    set_event(event_name);
   }
 }
 
@@ -703,13 +871,13 @@ aiopi::Task<> Runtime::stop_device(LiveDevice& d, bool to_safe_state) {
     }
   }
   if (d.driver) co_await d.driver->stop();
-  if (to_safe_state && d.pwm) {
+  if (to_safe_state && (d.pwm || (d.remote_open() && type_name(d.config) == "pwm"))) {
     if (const Node* safe = d.config.params.find("safe_state"); safe && safe->is_number()) {
       write_duty(d, safe->as_number());
       spdlog::info("device {}: safe state duty {}", d.config.name, safe->as_number());
     }
   }
-  if (to_safe_state && d.output) {
+  if (to_safe_state && (d.output || (d.remote_open() && type_name(d.config) == "digital_out"))) {
     if (const Node* safe = d.config.params.find("safe_state"); safe && safe->is(Node::Kind::boolean)) {
       write_output(d, safe->as_bool());
       spdlog::info("device {}: safe state {}", d.config.name, safe->as_bool() ? "on" : "off");
@@ -726,11 +894,13 @@ void Runtime::device_state(const LiveDevice& d, DeviceState state) {
 
 OpResult Runtime::write_output(LiveDevice& d, bool level) {
   d.level = level;
-  if (!d.output) {
+  if (!d.output && !d.remote_open()) {
     spdlog::debug("device {}: not open, level {} kept for later", d.config.name, level);
     return not_open(d);
   }
-  if (auto r = d.output->set(level); !r) {
+  if (d.remote_open()) {
+    options_.remote_boards->write(d.config.name, level);
+  } else if (auto r = d.output->set(level); !r) {
     spdlog::error("device {}: set failed: {}", d.config.name, r.error().what);
     return fail(OpErrc::unavailable, "device " + quoted(d.config.name) + ": " + r.error().what);
   }
@@ -746,9 +916,12 @@ OpResult Runtime::write_output(LiveDevice& d, bool level) {
 OpResult Runtime::write_duty(LiveDevice& d, double duty) {
   duty = std::clamp(duty, 0.0, 1.0);
   d.value = duty;
-  if (!d.pwm) return not_open(d);
-  const auto ns = static_cast<std::uint64_t>(static_cast<double>(d.pwm->period_ns()) * duty);
-  if (auto r = d.pwm->set_duty_ns(ns); !r) {
+  if (!d.pwm && !d.remote_open()) return not_open(d);
+  if (d.remote_open()) {
+    options_.remote_boards->write(d.config.name, duty);
+  } else if (auto r = d.pwm->set_duty_ns(static_cast<std::uint64_t>(static_cast<double>(d.pwm->period_ns()) *
+                                                                      duty));
+             !r) {
     spdlog::error("device {}: set duty failed: {}", d.config.name, r.error().what);
     return fail(OpErrc::unavailable, "device " + quoted(d.config.name) + ": " + r.error().what);
   }
@@ -1164,7 +1337,7 @@ OpResult Runtime::set_device(std::string_view name, const SetValue& value) {
     if (!std::holds_alternative<bool>(value))
       return fail(OpErrc::bad_value,
                   "device " + quoted(name) + " is a digital_out: its value is true or false");
-    if (!d.output) return not_open(d);
+    if (!d.output && !d.remote_open()) return not_open(d);
     return write_output(d, std::get<bool>(value));
   }
   if (type == "pwm") {
@@ -1174,7 +1347,7 @@ OpResult Runtime::set_device(std::string_view name, const SetValue& value) {
     if (!(duty >= 0.0 && duty <= 1.0))
       return fail(OpErrc::bad_value, "device " + quoted(name) + ": duty " + std::to_string(duty) +
                                          " is not in the range 0 to 1");
-    if (!d.pwm) return not_open(d);
+    if (!d.pwm && !d.remote_open()) return not_open(d);
     return write_duty(d, duty);
   }
   if (type == "i2c_register_device") {
@@ -1217,6 +1390,9 @@ aiopi::Task<ReadResult> Runtime::read_device(std::string name) {
   if (!d.is_open()) {
     out.status = not_open(d);
     co_return out;
+  }
+  if (d.remote != RemoteState::local) {
+    co_return co_await options_.remote_boards->read(std::move(name));
   }
   if (d.input) {
     auto level = d.input->value();
@@ -1284,6 +1460,7 @@ aiopi::Task<> Runtime::shutdown() {
     if (t->running()) co_await t->run.wait_outcome();
   for (auto& [name, d] : registry_.devices)
     co_await stop_device(*d, true);
+  if (options_.remote_boards) co_await options_.remote_boards->stop();  // the safe states queued above go out
   if (watchdog_ && !watchdog_.done()) co_await watchdog_.wait_outcome();
   save_state();
   registry_.schedules.clear();
@@ -1297,9 +1474,9 @@ void Runtime::save_state() {
   for (const auto& [name, s] : registry_.schedules)
     if (s->state.last_fire) state.schedule_last_fire[name] = s->state.last_fire->time_since_epoch().count();
   for (const auto& [name, d] : registry_.devices)
-    if (d->output)
+    if (d->output || (d->remote != RemoteState::local && type_name(d->config) == "digital_out"))
       state.outputs[name] = d->level;
-    else if (d->pwm)
+    else if (d->pwm || (d->remote != RemoteState::local && type_name(d->config) == "pwm"))
       state.duties[name] = d->value;
   for (const auto& [name, e] : registry_.events)
     if (e->config.persistent) state.events[name] = e->event.is_set();

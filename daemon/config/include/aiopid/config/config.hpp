@@ -52,11 +52,25 @@ struct ApiSettings {
   bool operator==(const ApiSettings&) const = default;
 };
 
+/// A remote board (`[boards.NAME]`): a Pico running aiopi-pico on a serial port (docs/design/pico-tether.md).
+struct BoardConfig {
+  std::string name;
+  Location where;
+  std::string description;
+  std::string uart;  ///< the serial device, e.g. /dev/ttyACM0 or /dev/serial0
+  std::uint32_t baud = 115200;
+  Duration timeout = std::chrono::milliseconds(500);  ///< a request unanswered this long = link loss
+  Duration heartbeat = std::chrono::seconds(1);       ///< daemon.info this often while the link is up
+};
+
 struct DeviceConfig {
   std::string name;
   Location where;
   const DeviceType* type = nullptr;  ///< from the registry the config was loaded with
   std::string description;
+  /// The remote board the device is on (`board`; its params are then DeviceType::board_params); empty: the
+  /// daemon's own board.
+  std::string board;
   /// The validated parameters with defaults filled in (`type` and `description` included); the type's
   /// code reads them when it opens the device.
   Node params;
@@ -108,6 +122,7 @@ struct ScheduleConfig {
 struct Config {
   DaemonSettings daemon;
   ApiSettings api;
+  std::vector<BoardConfig> boards;    ///< remote boards, in the order written
   std::vector<DeviceConfig> devices;  ///< in the order written (main file first, then conf.d)
   std::vector<EventConfig> events;
   std::vector<TaskConfig> tasks;
@@ -116,6 +131,7 @@ struct Config {
   /// The merged document, validated, with every default filled in: what --print-config prints.
   Node document;
 
+  [[nodiscard]] const BoardConfig* find_board(std::string_view name) const noexcept;
   [[nodiscard]] const DeviceConfig* find_device(std::string_view name) const noexcept;
   [[nodiscard]] const EventConfig* find_event(std::string_view name) const noexcept;
   [[nodiscard]] const TaskConfig* find_task(std::string_view name) const noexcept;

@@ -1,5 +1,5 @@
 // The schema of a whole aiopid configuration: the root table, [daemon], [devices.NAME] (one variant per
-// registered device type), [api], [events.NAME], [tasks.NAME] with its actions, [schedules.NAME].
+// registered device type), [boards.NAME], [api], [events.NAME], [tasks.NAME] with its actions, [schedules.NAME].
 #pragma once
 
 #include <memory>
@@ -14,6 +14,7 @@ namespace aiopid::config {
 /// The top-level sections.
 inline constexpr std::string_view kDaemonSection = "daemon";
 inline constexpr std::string_view kApiSection = "api";
+inline constexpr std::string_view kBoardsSection = "boards";
 inline constexpr std::string_view kDevicesSection = "devices";
 inline constexpr std::string_view kEventsSection = "events";
 inline constexpr std::string_view kTasksSection = "tasks";
@@ -29,7 +30,8 @@ struct ConfigSchema {
   TableSchema root;
   TableSchema daemon;
   TableSchema api;
-  TableSchema device;  ///< `type` selects the registered type's parameters
+  TableSchema board;   ///< a remote board (a Pico on a serial port)
+  TableSchema device;  ///< `type` selects the registered type's parameters (`board`: its board_params)
   TableSchema event;   ///< open: the condition keys depend on the device's type
   TableSchema task;
   TableSchema action;  ///< the verb key present selects the variant

@@ -41,6 +41,9 @@ struct DeviceType {
   std::string doc;
   /// The device table's keys besides `type` and `description`.
   TableSchema params;
+  /// The device table's keys besides `type`, `description` and `board` when the device is on a remote board
+  /// (`board = "NAME"`, a Pico: board_device_types.hpp); no fields = the type cannot be on one.
+  TableSchema board_params;
   /// Event conditions: variants chosen by the key present in the event table (e.g. `edge`, `above`);
   /// no variants = the device raises no events.
   TableSchema conditions;

@@ -41,9 +41,9 @@ enum class FieldType : std::uint8_t {
 };
 
 /// What a reference names.
-enum class RefKind : std::uint8_t { none, device, event, task };
+enum class RefKind : std::uint8_t { none, device, event, task, board };
 
-std::string_view ref_kind_name(RefKind kind) noexcept;  // "device", "event", "task"
+std::string_view ref_kind_name(RefKind kind) noexcept;  // "device", "event", "task", "board"
 
 /// Extra rule on a value (custom fields: the only rule). Reports through the validator; returns false
 /// when it reported an error.
@@ -95,6 +95,12 @@ struct TableSchema {
   /// Variants chosen by which variant's tag appears as a key (actions: `pulse = "led"` is a pulse).
   bool tag_by_presence = false;
   std::vector<Variant> variants{};
+  /// Variants used instead of `variants` when the table has this key (devices: `board`: a device on a
+  /// remote board names its pins as that board does, `pin` instead of `chip` and `line`). A tag without an
+  /// alternate variant is an error at this key; `alternate_what` ends its message ("on a board").
+  std::string alternate_key{};
+  std::vector<Variant> alternate_variants{};
+  std::string alternate_what{};
 
   /// Keys not in `fields` are left for the owner to check (events: the condition keys depend on the
   /// device's type).
@@ -103,6 +109,7 @@ struct TableSchema {
 
   [[nodiscard]] const Field* field(std::string_view key) const noexcept;
   [[nodiscard]] const Variant* variant(std::string_view tag) const noexcept;
+  [[nodiscard]] const Variant* alternate_variant(std::string_view tag) const noexcept;
   [[nodiscard]] std::vector<std::string> keys() const;
   [[nodiscard]] std::vector<std::string> variant_tags() const;
 };

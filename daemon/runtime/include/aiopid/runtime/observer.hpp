@@ -23,6 +23,7 @@ enum class DeviceState : std::uint8_t {
   closed,       ///< closed: removed or changed by a reload, or the daemon stopping
   failing,      ///< open, but reading it fails (`error` says why; a driver device retries every period)
   recovered,    ///< open, and reading it works again after failing
+  link_lost,    ///< on a remote board whose link is lost (`error` says why); `opened` follows its recovery
 };
 const char* to_string(DeviceState state) noexcept;
 

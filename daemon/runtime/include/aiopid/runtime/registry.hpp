@@ -23,6 +23,7 @@
 #include "aiopid/runtime/driver_device.hpp"
 #include "aiopid/runtime/i2c_registers.hpp"
 #include "aiopid/runtime/operations.hpp"
+#include "aiopid/runtime/remote_board.hpp"
 #include "aiopid/runtime/zone.hpp"
 
 namespace aiopid::runtime {
@@ -52,8 +53,15 @@ struct LiveDevice {
   /// A driver type's sink (the runtime) and device; the sink outlives the device, which reports to it.
   std::unique_ptr<DriverSink> sink;
   std::unique_ptr<DriverDevice> driver;
+  /// A device on a remote board (config.board): where it stands there; `local` for the others.
+  RemoteState remote = RemoteState::local;
+  /// A remote driver device's readings (pushbutton: `pressed`; htu21d: temperature and humidity).
+  std::vector<Reading> readings;
+  [[nodiscard]] bool remote_open() const noexcept {
+    return remote == RemoteState::open || remote == RemoteState::failing;
+  }
   [[nodiscard]] bool is_open() const noexcept {
-    return input || output || adc || pwm || uart || i2c || driver;
+    return input || output || adc || pwm || uart || i2c || driver || remote_open();
   }
 };
 

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 #include "aiopid/runtime/observer.hpp"
 #include "aiopid/runtime/operations.hpp"
 #include "aiopid/runtime/registry.hpp"
+#include "aiopid/runtime/remote_board.hpp"
 
 namespace aiopid::runtime {
 
@@ -38,6 +40,8 @@ struct RuntimeOptions {
   StateStore* state = nullptr;          ///< null: nothing persists
   RuntimeObserver* observer = nullptr;  ///< null: nobody is told (the remote API sets one)
   ReloadHook reload{};                  ///< empty: reload() answers unavailable
+  /// The links to remote boards (daemon/tether); null: devices with `board` stay unopened.
+  RemoteBoards* remote_boards = nullptr;
 };
 
 /// What a reload changed, for the log and the status line.
@@ -148,6 +152,11 @@ class Runtime {
                         const char* name_key = "register");
   // A driver device's reports (through its sink, runtime.cpp's DeviceDriverSink).
   friend class DeviceDriverSink;
+  // The remote boards' reports (runtime.cpp's BoardReports).
+  friend class BoardReports;
+  LiveDevice* remote_device(std::string_view name);
+  /// Raises the `edge` events of a digital input for an edge ("rising" / "falling").
+  void edge_events(const std::string& device, const char* edge_text);
   void driver_event(LiveDevice& device, const DriverEvent& event);
   void driver_readings(LiveDevice& device);
   void driver_error(LiveDevice& device, std::string_view error);
@@ -176,6 +185,7 @@ class Runtime {
   std::int64_t started_wall_us_ = 0;
   std::optional<aiopi::Duration> watchdog_lag_, watchdog_lag_max_;
   std::uint64_t device_serial_ = 0;
+  std::unique_ptr<RemoteBoardSink> board_reports_;  ///< attached to options_.remote_boards
 };
 
 }  // namespace aiopid::runtime
