@@ -1,7 +1,8 @@
 // The board examples (examples/*.cpp, built for the Pico as aiopi-example-<name>) in the emulator:
 // blink_button's LED on GP25 blinks at its period, a click on GP14 halves it and a double click stops it;
 // htu21d_logger prints "T=.. RH=.." lines on UART0 from a simulated HTU21D at 0x40 on I2C0 (GP4/GP5) every
-// 2 s; ten_tasks (10 tasks, 3 drivers) runs its status line with the sensor's values in a 16 KB frame pool.
+// 2 s; encoder_pwm's detents on GP2/GP3 move the PWM duty on GP18 (slice 1 A) in 5 % steps; ten_tasks (10
+// tasks, 3 drivers) runs its status line with the sensor's values in a 16 KB frame pool.
 import { Board } from './harness/board.mjs';
 import { test, assert } from './harness/test.mjs';
 
@@ -92,6 +93,34 @@ test('htu21d_logger: a "T=23.5C RH=41.2%" line on UART0 every 2 s from the HTU21
   const lines = board.uartLines();
   assert.deepEqual(lines, ['T=23.5C RH=41.2%', 'T=23.5C RH=41.2%', 'T=23.5C RH=41.2%'], board.uartText());
   assert.ok(chip.measurements >= 6, `${chip.measurements} measurements`);
+});
+
+test('encoder_pwm: each detent on GP2/GP3 moves the 1 kHz duty on GP18 by 5 %, clamped at 0 and 100 %', () => {
+  const board = new Board('aiopi-example-encoder_pwm');
+  board.setInput(2, true);
+  board.setInput(3, true);
+  board.run({ forNs: 100 * ms });
+  // PWM slice 1 (GP18 is its channel A): DIV at +0x04 (8.4 fixed point), CC at +0x0c (A: low half), TOP at
+  // +0x10 (RP2040 datasheet 4.5.3, PWM registers; slice n at 0x40050000 + 0x14 * n).
+  const reg = (offset) => board.mcu.readUint32(0x40050000 + 0x14 + offset);
+  const percent = () => Math.round(((reg(0x0c) & 0xffff) * 100) / (reg(0x10) + 1));
+  const periodNs = (reg(0x10) + 1) * (reg(0x04) / 16) * 8;
+  assert.ok(Math.abs(periodNs - 1e6) < 1e3, `period ${periodNs} ns`);
+  const seen = [percent()];
+  for (const detents of [3, -1, 30, -40]) {
+    const [lead, lag] = detents > 0 ? [2, 3] : [3, 2];
+    const t = board.nowNs;
+    for (let d = 0; d < Math.abs(detents); d++) {
+      const at = t + d * 8 * ms;
+      board.setInput(lead, false, at);
+      board.setInput(lag, false, at + 2 * ms);
+      board.setInput(lead, true, at + 4 * ms);
+      board.setInput(lag, true, at + 6 * ms);
+    }
+    board.run({ forNs: Math.abs(detents) * 8 * ms + 200 * ms });
+    seen.push(percent());
+  }
+  assert.deepEqual(seen, [0, 15, 10, 100, 0]);
 });
 
 test('ten_tasks: 10 tasks and 3 drivers run in a 16 KB frame pool; the status line has the sensor', () => {
