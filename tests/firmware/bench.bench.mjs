@@ -8,16 +8,65 @@ const names = {
   yield: 'rp2040_yield_sleep0',
   event: 'rp2040_event_ping_pong_round_trip',
   create: 'rp2040_create_task_and_await',
+  timer: 'rp2040_sleep_ms_wakeup',
+  edge: 'rp2040_edge_irq_to_task',
 };
+
+// The edge section (programs/bench_test.cpp): GP6 is driven high while the core sleeps; the task awaiting
+// next_edge() raises GP7 first thing after resuming. Each edge comes kEdgeGapNs after the previous GP7 fall
+// (the task is back in next_edge() and the loop in WFI by then); GP6 is lowered halfway (no edge: rising only).
+const kEdgeInput = 6;
+const kResumed = 7;
+const kEdgeGapNs = 100e3;
+
+// `tools/firmware-tests --bench --profile` (AIOPI_PROFILE=1): each section's top functions go to stderr.
+const profiling = !!process.env.AIOPI_PROFILE;
 
 export function measure() {
   const board = new Board('fw_bench');
   const spans = [];
+  const profiles = [];
+  const prof = profiling ? board.profile() : null;
   let start = null;
   board.mcu.gpio[4].addListener(() => {
     const level = board.mcu.gpio[4].outputValue;
-    if (level && start === null) start = board.cycles;
-    else if (!level && start !== null) { spans.push(board.cycles - start); start = null; }
+    if (level && start === null) {
+      start = board.cycles;
+      prof?.reset();
+      prof?.start();
+    } else if (!level && start !== null) {
+      spans.push(board.cycles - start);
+      start = null;
+      if (prof) {
+        prof.stop();
+        profiles.push(prof.snapshot());
+      }
+    }
+  });
+  // Edge -> resumed spans, in cycles; and whether the core was asleep (WFI) when each edge came.
+  const edgeSpans = [];
+  const edgeAsleep = [];
+  let edgeAt = null;
+  let armed = false;
+  let resumedLevel = false;
+  board.mcu.gpio[kResumed].addListener(() => {
+    const level = board.mcu.gpio[kResumed].outputValue;
+    if (level === resumedLevel) return;
+    resumedLevel = level;
+    if (level) {
+      if (edgeAt !== null) edgeSpans.push(board.cycles - edgeAt);
+      edgeAt = null;
+      armed = true;
+    } else if (armed) {
+      armed = false;
+      const t = board.nowNs;
+      board.setInput(kEdgeInput, false, t + kEdgeGapNs / 2);
+      board.at(t + kEdgeGapNs, () => {
+        edgeAsleep.push(board.mcu.core.waiting);
+        edgeAt = board.cycles;
+        board.mcu.gpio[kEdgeInput].setInputValue(true);
+      });
+    }
   });
   const { code, panic } = board.runToExit({ maxNs: 20e9 });
   assert.equal(panic, undefined);
@@ -27,6 +76,18 @@ export function measure() {
   return lines.map((line, i) => {
     const m = /^(\w+) ops=(\d+) allocs=(\d+)$/.exec(line);
     const ops = Number(m[2]);
+    if (m[1] === 'edge') {
+      // Every edge found the core asleep, and every one resumed the task.
+      assert.equal(edgeSpans.length, ops);
+      assert.ok(edgeAsleep.every((w) => w), 'an edge came while the core was awake');
+      if (profiles[i]) console.error(profiles[i].format({ top: 20, ops, title: `profile of ${names.edge} ` +
+        '(the whole section: the wake-ups and the way back to WFI):' }));
+      const sum = edgeSpans.reduce((a, b) => a + b, 0);
+      return { name: names.edge, cycles_per_op: Math.round((sum / ops) * 10) / 10,
+        allocs_per_op: Number(m[3]) / ops,
+        extra: { min: Math.min(...edgeSpans), max: Math.max(...edgeSpans), clk_sys_hz: board.clkSys } };
+    }
+    if (profiles[i]) console.error(profiles[i].format({ top: 20, ops, title: `profile of ${names[m[1]]}:` }));
     return { name: names[m[1]], cycles_per_op: Math.round((spans[i] / ops) * 10) / 10,
       allocs_per_op: Number(m[3]) / ops, extra: { clk_sys_hz: board.clkSys } };
   });
@@ -34,10 +95,12 @@ export function measure() {
 
 bench('rp2040 scheduler', () => measure());
 
-test('the benchmark program runs; yield and event ping-pong allocate nothing', () => {
+test('the benchmark program runs; yield, event ping-pong, timer and edge wake-ups allocate nothing', () => {
   const results = measure();
-  assert.equal(results.length, 3);
+  assert.equal(results.length, 5);
   for (const r of results) assert.ok(r.cycles_per_op > 0 && r.cycles_per_op < 100000, JSON.stringify(r));
   assert.equal(results[0].allocs_per_op, 0);
   assert.equal(results[1].allocs_per_op, 0);
+  assert.equal(results[3].allocs_per_op, 0);
+  assert.equal(results[4].allocs_per_op, 0);
 });

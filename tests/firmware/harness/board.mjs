@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RP2040, I2CMode } from 'rp2040js';
+import { Profile } from './profile.mjs';
 
 export { I2CMode };
 
@@ -59,7 +60,8 @@ export class Board {
       error(component, message) { warnings.push(`error: ${component}: ${message}`); },
     };
     this.mcu.loadBootrom(loadBootrom(dir));  // resets, which wipes flash: the image goes in after
-    const bin = options.bin ?? readFileSync(findImage(image, dir));
+    this.imagePath = options.bin ? null : findImage(image, dir);
+    const bin = options.bin ?? readFileSync(this.imagePath);
     this.mcu.flash.set(bin, 0);
     this.mcu.core.PC = this.mcu.readUint32(4) & ~1;
     this.mcu.core.SP = this.mcu.readUint32(0);
@@ -72,6 +74,17 @@ export class Board {
     this.watched = new Map();
     this.i2cDevices = [new Map(), new Map()];
     this.instructions = 0;
+    this.profiler = null;
+  }
+
+  /**
+   * Attaches a cycle profiler (harness/profile.mjs): between its start() and stop(), run() credits each
+   * instruction's cycles to its PC; report()/format() map them to the ELF's functions (`elf` defaults to the
+   * image's .elf beside its .bin).
+   */
+  profile({ elf } = {}) {
+    this.profiler = new Profile(elf ?? (this.imagePath ? this.imagePath.replace(/\.bin$/, '.elf') : null));
+    return this.profiler;
   }
 
   /** Simulated time since reset. */
@@ -119,7 +132,10 @@ export class Board {
         }
         continue;
       }
+      const profiler = this.profiler;
+      const pc = core.PC;
       const cycles = core.executeInstruction();
+      if (profiler !== null && profiler.recording) profiler.record(pc, cycles);
       this.instructions++;
       clock.tick((cycles * 1e9) / mcu.clkSys);
       if (--budget <= 0) throw new Error(`more than ${maxInstructions} instructions (at ${this.nowUs} us)`);

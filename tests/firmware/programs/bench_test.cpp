@@ -4,9 +4,17 @@
 //   yield:     two tasks, each doing co_await aiopi::sleep(0) kRounds times (op = one yield)
 //   event:     ping-pong of two tasks through two Events (op = one round trip: two wake-ups)
 //   create:    create_task + co_await of a task that returns at once (op = one task)
+//   timer:     one task doing co_await sleep_ms(1) kTimerRounds times (op = one timed sleep: the timer armed,
+//              the backend's WFI, the ALARM0 interrupt, expiry and the task resumed; the harness counts only
+//              cycles executed, so the millisecond asleep costs nothing)
+//   edge:      a task awaiting next_edge() on GP6 (rising edges) raises GP7 as the first thing it does after
+//              the await; the harness drives GP6 high while the core sleeps in the loop's WFI and counts the
+//              cycles from that edge to GP7 rising (op = one edge -> task resumed). GP7 falls again right
+//              away, which tells the harness to schedule the next edge.
 #include "aiopi/aiopi.hpp"
 #include "aiopi/rp2040/console.hpp"
 #include "aiopi/rp2040/frame_pool.hpp"
+#include "aiopi/rp2040/gpio.hpp"
 #include "aiopi/rp2040/regs.hpp"
 
 namespace rp = aiopi::rp2040;
@@ -14,15 +22,21 @@ namespace rp = aiopi::rp2040;
 namespace {
 
 constexpr unsigned kMarker = 4;
+constexpr unsigned kEdgeInput = 6;
+constexpr unsigned kResumed = 7;
 constexpr int kRounds = 2000;
+constexpr int kEdgeRounds = 200;
+constexpr int kTimerRounds = 200;
 
 void marker_init() noexcept {
   rp::unreset(rp::resets::kIoBank0 | rp::resets::kPadsBank0);
-  rp::reg(rp::kIoBank0Base + 0x04 + 8 * kMarker) = 5;  // FUNCSEL = SIO
-  rp::reg(rp::kSioBase + 0x024) = 1u << kMarker;       // GPIO_OE_SET
+  for (unsigned pin : {kMarker, kResumed}) {
+    rp::reg(rp::kIoBank0Base + 0x04 + 8 * pin) = 5;  // FUNCSEL = SIO
+    rp::reg(rp::kSioBase + 0x024) = 1u << pin;       // GPIO_OE_SET
+  }
 }
-void marker(bool on) noexcept {
-  rp::reg(rp::kSioBase + (on ? 0x014 : 0x018)) = 1u << kMarker;
+void marker(bool on, unsigned pin = kMarker) noexcept {
+  rp::reg(rp::kSioBase + (on ? 0x014 : 0x018)) = 1u << pin;  // GPIO_OUT_SET / GPIO_OUT_CLR
 }
 
 std::size_t g_allocs_at_start = 0;
@@ -65,6 +79,23 @@ aiopi::Task<int> nothing() {
   co_return 1;
 }
 
+// One edge per round; GP7's rise is the first store after the await (the harness counts up to it).
+aiopi::Task<int> edges(aiopi::Loop& loop) {
+  rp::GpioInput input(loop, kEdgeInput,
+                      {.edges = aiopi::hal::EdgeMode::rising, .bias = aiopi::hal::Bias::pull_down});
+  begin();
+  marker(true, kResumed);  // armed: the harness schedules the first edge when GP7 falls
+  marker(false, kResumed);
+  int got = 0;
+  for (int i = 0; i < kEdgeRounds; ++i) {
+    auto e = co_await input.next_edge();
+    marker(true, kResumed);
+    marker(false, kResumed);
+    if (e) ++got;
+  }
+  co_return got;
+}
+
 aiopi::Task<int> bench() {
   {
     // Both tasks exist before the measurement, so their frames are not counted.
@@ -91,6 +122,23 @@ aiopi::Task<int> bench() {
       sum += co_await aiopi::create_task(nothing());
     end("create", kRounds);
     if (sum != kRounds) co_return 1;
+  }
+  {
+    begin();
+    for (int i = 0; i < kTimerRounds; ++i)
+      co_await aiopi::sleep_ms(1);
+    end("timer", kTimerRounds);
+  }
+  {
+    const int got = co_await edges(*aiopi::Loop::current());
+    marker(false);
+    rp::console_write("edge ops=");
+    rp::console_write_u32(static_cast<std::uint32_t>(kEdgeRounds));
+    rp::console_write(" allocs=");
+    rp::console_write_u32(
+        static_cast<std::uint32_t>(rp::frame_pool().stats().allocations - g_allocs_at_start));
+    rp::console_write("\r\n");
+    if (got != kEdgeRounds) co_return 2;
   }
   co_return 0;
 }
