@@ -98,6 +98,9 @@ port = 0
 
 [boards.pico1]
 uart = "{uart}"
+# The emulator keeps pace with the wall clock only while it gets the CPU: a loaded machine (tests run in
+# parallel, builds) can hold a reply back for longer than the default 500 ms, which is not what this tests.
+timeout = "3s"
 
 [devices.led]
 type = "digital_out"
@@ -202,7 +205,15 @@ def main():
     pico = EmulatedPico(build_dir)
     try:
         with tempfile.TemporaryDirectory() as workdir:
-            CASES[case](aiopid, aiopictl, workdir, pico)
+            try:
+                CASES[case](aiopid, aiopictl, workdir, pico)
+            except BaseException:
+                log = os.path.join(workdir, "log.txt")
+                if os.path.exists(log):
+                    with open(log) as f:
+                        sys.stderr.write("---- aiopid's log\n" + f.read()[-4000:])
+                sys.stderr.write(f"---- the Pico's comment lines: {pico.comments}\n")
+                raise
     finally:
         pico.close()
     print(f"ok   {case}")
