@@ -2,6 +2,7 @@
 // measured section starts and falls when it ends; the harness reads the core's cycle counter at each edge.
 // Between the sections the program prints "<name> ops=<n> allocs=<frame allocations in the section>".
 //   yield:     two tasks, each doing co_await aiopi::sleep(0) kRounds times (op = one yield)
+//   yield_now: the same with co_await aiopi::yield_now() (no timer node in the frame)
 //   event:     ping-pong of two tasks through two Events (op = one round trip: two wake-ups)
 //   create:    create_task + co_await of a task that returns at once (op = one task)
 //   timer:     one task doing co_await sleep_ms(1) kTimerRounds times (op = one timed sleep: the timer armed,
@@ -59,6 +60,11 @@ aiopi::Task<> yielder() {
     co_await aiopi::sleep(aiopi::Duration(0));
 }
 
+aiopi::Task<> yield_nower() {
+  for (int i = 0; i < kRounds; ++i)
+    co_await aiopi::yield_now();
+}
+
 aiopi::Task<> pinger(aiopi::Event& ping, aiopi::Event& pong) {
   for (int i = 0; i < kRounds; ++i) {
     ping.set();
@@ -105,6 +111,14 @@ aiopi::Task<int> bench() {
     co_await a;
     co_await b;
     end("yield", 2 * kRounds);
+  }
+  {
+    auto a = aiopi::create_task(yield_nower());
+    auto b = aiopi::create_task(yield_nower());
+    begin();
+    co_await a;
+    co_await b;
+    end("yield_now", 2 * kRounds);
   }
   {
     aiopi::Event ping, pong;
