@@ -6,7 +6,7 @@ place of fake_pico.py.
 
     tether_e2e_test.py AIOPID AIOPICTL RP2040_BUILD_DIR CASE
 
-CASE: set_output | button_events
+CASE: set_output | button_events | daemon_restart (the last fails until aiopid reads lines up to 8192 bytes)
 
 Exit 77 (skipped) when the rp2040 build has no aiopi-pico image or node is missing. Nothing depends on
 wall-clock timing: every wait is for something to happen, with a generous safety timeout.
@@ -186,7 +186,48 @@ def button_events(aiopid, aiopictl, workdir, pico):
     expect(d.stop() == 0, "exit 0")
 
 
-CASES = {f.__name__: f for f in (set_output, button_events)}
+MORE_DEVICES = """
+[devices.door]
+type = "digital_in"
+board = "pico1"
+pin = 7
+
+[devices.fan]
+type = "pwm"
+board = "pico1"
+pin = 16
+
+[devices.light]
+type = "adc"
+board = "pico1"
+channel = 0
+
+[devices.door2]
+type = "digital_in"
+board = "pico1"
+pin = 8
+"""
+
+
+def daemon_restart(aiopid, aiopictl, workdir, pico):
+    """aiopid restarts while the Pico keeps six devices open: the devices.list reply at connect (~700 bytes,
+    longer than 512) must be read (docs/design/pico-tether.md: Pico lines up to 8192 bytes), the devices
+    closed and opened again. Not registered in CTest yet: aiopid's tether reader drops lines over 512 bytes
+    (daemon/tether LineFramer::kMaxLine), so the link never comes back."""
+    names = ("led", "btn", "door", "fan", "light", "door2")
+    d = start(aiopid, workdir, config(pico.path) + MORE_DEVICES)
+    for name in names:
+        wait_state(d, name, "open")
+    expect(d.stop() == 0, "exit 0")
+    again = os.path.join(workdir, "again")  # a fresh directory: the first daemon's socket and state stay behind
+    os.mkdir(again)
+    d = start(aiopid, again, config(pico.path) + MORE_DEVICES)
+    for name in names:
+        wait_state(d, name, "open")
+    expect(d.stop() == 0, "exit 0")
+
+
+CASES = {f.__name__: f for f in (set_output, button_events, daemon_restart)}
 
 
 def main():
