@@ -25,12 +25,20 @@ import tty
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "remote"))
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
-from api_daemon_test import curl, next_notification, rpc, start  # noqa: E402
+from api_daemon_test import curl, next_notification, rpc  # noqa: E402
+from api_daemon_test import start as start_daemon  # noqa: E402
 from run_daemon_test import SAFETY_TIMEOUT, expect, fail  # noqa: E402
 
 import websockets  # noqa: E402  (Debian: python3-websockets)
 
 SKIP = 77
+DAEMONS = []  # every aiopid started, killed at the end if a failure left it running
+
+
+def start(aiopid, workdir, text):
+    d = start_daemon(aiopid, workdir, text)
+    DAEMONS.append(d)
+    return d
 
 
 class EmulatedPico:
@@ -256,6 +264,10 @@ def main():
                 sys.stderr.write(f"---- the Pico's comment lines: {pico.comments}\n")
                 raise
     finally:
+        for d in DAEMONS:
+            if d.proc.poll() is None:
+                d.proc.kill()
+                d.proc.wait()
         pico.close()
     print(f"ok   {case}")
 
