@@ -1,13 +1,13 @@
 // aiopi-pico on the RP2040: the tether server on UART0 (GP0 TX / GP1 RX, 115200 8N1) with the RP2040 board,
 // which lends the HAL objects of platform/rp2040 (GPIO, PWM, ADC, I2C) to the device table out of static
-// storage: one slot per GPIO, per ADC channel and per I2C block, nothing on a heap.
+// storage (an output and a PWM slot per GPIO, 16 input slots, one per ADC channel and I2C block), no heap.
 //
 // Boot: "#aiopi-pico 0.1.0 ready" on UART0, then requests (docs/design/pico-tether.md). `boot` in
 // daemon.info is the TIMER's low 32 bits at start-up mixed with the ROSC's random bit: it differs from one
 // reset to the next, which is all the daemon needs to notice a restart.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <variant>
 
 #include "aiopi/aiopi.hpp"
 #include "aiopi/pico/board.hpp"
@@ -33,19 +33,22 @@ class Rp2040Board final : public Board {
 
   hal::IoResult<hal::DigitalOutput*> open_output(unsigned pin, const hal::OutputConfig& config) override {
     if (pin >= kPins) return no_pin();
-    return static_cast<hal::DigitalOutput*>(&pins_[pin].emplace<rp::GpioOutput>(pin, config));
+    return static_cast<hal::DigitalOutput*>(&outputs_[pin].emplace(pin, config));
   }
   hal::IoResult<hal::DigitalInput*> open_input(unsigned pin, const hal::InputConfig& config) override {
     if (pin >= kPins) return no_pin();
-    return static_cast<hal::DigitalInput*>(&pins_[pin].emplace<rp::GpioInput>(loop_, pin, config));
+    // A pool as big as the device table (a GpioInput carries its edge ring: ~1.6 KB), not one per GPIO.
+    for (auto& slot : inputs_)
+      if (!slot) return static_cast<hal::DigitalInput*>(&slot.emplace(loop_, pin, config));
+    return hal::io_error(hal::IoErrc::busy, "every input slot is in use");
   }
   hal::IoResult<hal::PwmOutput*> open_pwm(unsigned pin) override {
     if (pin >= kPins) return no_pin();
     // GPn and GPn+16 drive the same slice channel (datasheet 4.5.2, "GPIO to PWM channel" table).
     const unsigned twin = pin >= 16 ? pin - 16 : pin + 16;
-    if (twin < kPins && std::holds_alternative<rp::PwmOutput>(pins_[twin]))
+    if (twin < kPins && pwms_[twin])
       return hal::io_error(hal::IoErrc::busy, "its PWM channel is driven through GPn+-16 already");
-    return static_cast<hal::PwmOutput*>(&pins_[pin].emplace<rp::PwmOutput>(pin));
+    return static_cast<hal::PwmOutput*>(&pwms_[pin].emplace(pin));
   }
   hal::IoResult<hal::AdcChannel*> open_adc(unsigned channel) override {
     if (channel > 4) return hal::io_error(hal::IoErrc::invalid_argument, "ADC channels are 0-3 and 4");
@@ -62,39 +65,27 @@ class Rp2040Board final : public Board {
     return static_cast<hal::I2cBus*>(&buses_[block].emplace(loop_, sda, scl, hz));
   }
 
-  void close(hal::DigitalOutput& o) noexcept override { free_pin(&o); }
-  void close(hal::DigitalInput& i) noexcept override { free_pin(&i); }
-  void close(hal::PwmOutput& p) noexcept override { free_pin(&p); }
-  void close(hal::AdcChannel& a) noexcept override {
-    for (auto& slot : adcs_)
-      if (slot && &*slot == &a) slot.reset();
-  }
-  void close(hal::I2cBus& b) noexcept override {
-    for (auto& slot : buses_)
-      if (slot && &*slot == &b) slot.reset();
-  }
+  void close(hal::DigitalOutput& o) noexcept override { release(outputs_, &o); }
+  void close(hal::DigitalInput& i) noexcept override { release(inputs_, &i); }
+  void close(hal::PwmOutput& p) noexcept override { release(pwms_, &p); }
+  void close(hal::AdcChannel& a) noexcept override { release(adcs_, &a); }
+  void close(hal::I2cBus& b) noexcept override { release(buses_, &b); }
 
  private:
   static constexpr unsigned kPins = 30;
-  using PinSlot = std::variant<std::monostate, rp::GpioOutput, rp::GpioInput, rp::PwmOutput>;
 
   static hal::IoError no_pin() { return hal::io_error(hal::IoErrc::invalid_argument, "no such GPIO"); }
-  template <class T>
-  void free_pin(T* object) noexcept {
-    for (PinSlot& slot : pins_) {
-      const bool match = std::visit(
-          [object](auto& held) {
-            if constexpr (std::is_base_of_v<T, std::remove_reference_t<decltype(held)>>)
-              return static_cast<T*>(&held) == object;
-            return false;
-          },
-          slot);
-      if (match) slot.template emplace<std::monostate>();
-    }
+  /// Destroys the object of `slots` at `object` (which hands its pins back).
+  template <class Slot, std::size_t N, class T>
+  static void release(Slot (&slots)[N], T* object) noexcept {
+    for (Slot& slot : slots)
+      if (slot && static_cast<T*>(&*slot) == object) slot.reset();
   }
 
   Loop& loop_;
-  PinSlot pins_[kPins];
+  std::optional<rp::GpioOutput> outputs_[kPins];
+  std::optional<rp::PwmOutput> pwms_[kPins];
+  std::optional<rp::GpioInput> inputs_[DeviceTable::kMaxDevices];
   std::optional<rp::AdcChannel> adcs_[5];
   std::optional<rp::I2cBus> buses_[2];
 };
