@@ -145,9 +145,9 @@ TEST_F(RemoteDevices, OpenWhenTheirBoardSaysSoAndWriteThroughIt) {
   r = runtime.set_device("led", true);
   EXPECT_TRUE(r) << r.message;
   EXPECT_EQ(boards.writes, (std::vector<std::string>{"led 1"}));
-  EXPECT_EQ(runtime.set_device("btn", true).code, OpErrc::unavailable);  // not open yet
   boards.sink->remote_opened("btn", false);
   EXPECT_EQ(runtime.set_device("btn", true).code, OpErrc::conflict);  // an input
+  EXPECT_EQ(runtime.set_device("led", 0.5).code, OpErrc::bad_value);
 }
 
 TEST_F(RemoteDevices, ALostLinkRefusesWritesAndReadsAndTheLevelComesBack) {

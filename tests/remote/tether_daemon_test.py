@@ -66,6 +66,12 @@ type = "adc"
 board = "pico1"
 channel = 0
 
+[devices.climate]
+type = "htu21d"
+board = "pico1"
+sda = 4
+scl = 5
+
 [devices.local_led]
 type = "digital_out"
 chip = "sim"
@@ -108,7 +114,7 @@ def ctl(aiopictl, d, *args, ok=True):
 
 def open_and_set(aiopid, aiopictl, workdir, pico):
     d = start(aiopid, workdir, config(pico.path))
-    for name in ("led", "fan", "btn", "light"):
+    for name in ("led", "fan", "btn", "light", "climate"):
         wait_state(d, name, "open")
     # Opened with the config's params (the protocol's keys and defaults; the daemon keeps safe_state).
     led = pico.wait_request(lambda r: r["method"] == "devices.open" and r["params"]["name"] == "led")
@@ -154,7 +160,7 @@ def notifications(aiopid, aiopictl, workdir, pico):
 
     async def body():
         async with websockets.connect(d.ws_url) as ws:
-            answer = await rpc(ws, "subscribe", {"topics": ["btn.*", "event.doubled.*", "led.*"]})
+            answer = await rpc(ws, "subscribe", {"topics": ["btn.*", "event.doubled.*", "led.*", "climate.*"]})
             expect("result" in answer, f"subscribe: {answer}")
             before_us = time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
             pico.notify("btn", "press", {})
@@ -169,6 +175,13 @@ def notifications(aiopid, aiopictl, workdir, pico):
                 expect(before_us - 2_000_000 <= n["mono_us"] <= after_us + 2_000_000,
                        f"mono_us {n['mono_us']} outside [{before_us}, {after_us}]")
             await next_notification(ws, lambda t: t == "event.doubled.set")
+            # An htu21d's measurement: the readings with their units, and its `reading` event.
+            pico.notify("climate", "value", {"temperature": 22.5, "humidity": 40.25})
+            value = await next_notification(ws, lambda t: t == "device.climate.value")
+            expect(value["data"]["value"] == {"temperature": 22.5, "humidity": 40.25}
+                   and value["data"]["unit"] == {"temperature": "°C", "humidity": "%RH"}, f"climate: {value}")
+            reading = await next_notification(ws, lambda t: t == "device.climate.reading")
+            expect(reading["data"]["temperature"] == 22.5, f"climate reading: {reading}")
             # The task started by the event sets the Pico's led.
             pico.wait_request(lambda r: r["method"] == "devices.set" and r["params"] == {"name": "led", "value": True},
                               "the task's set on the Pico")
@@ -220,7 +233,8 @@ def reboot(aiopid, aiopictl, workdir, pico):
     d.wait_until(lambda: pico.devices.get("led", {}).get("value") is True, "the led on")
     n = len(pico.requests())
     pico.restart()  # a reset: devices forgotten, a new boot
-    d.wait_until(lambda: {"led", "fan", "btn", "light"} <= set(opens(pico, n)), "every device opened again")
+    d.wait_until(lambda: {"led", "fan", "btn", "light", "climate"} <= set(opens(pico, n)),
+                 "every device opened again")
     # The daemon's level is what counts: the restarted Pico gets the led back on.
     d.wait_until(lambda: pico.devices.get("led", {}).get("value") is True, "the led on again")
     d.wait_log("the Pico restarted")

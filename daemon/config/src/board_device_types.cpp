@@ -44,13 +44,13 @@ Field bool_field(const char* key, bool value, const char* doc) {
                .example = value ? "false" : "true"};
 }
 
-Field ms_field(const char* key, std::int64_t value, const char* doc, std::int64_t max) {
+Field ms_field(const char* key, std::int64_t value, const char* doc, std::int64_t max, double min = 1.0) {
   return Field{.key = key,
                .type = FieldType::integer,
                .default_value = Node::integer(value),
                .doc = doc,
                .example = std::to_string(value * 2),
-               .min = 1.0,
+               .min = min,
                .max = static_cast<double>(max)};
 }
 
@@ -94,11 +94,11 @@ void pwm(TableSchema& s) {
   s.fields = {
       pin_field("pin", "The Pico's GPIO (each pin has a PWM slice channel)."),
       Field{.key = "frequency",
-            .type = FieldType::number,
+            .type = FieldType::integer,
             .default_value = Node::integer(1000),
-            .doc = "Frequency in Hz.",
+            .doc = "Frequency in Hz (a whole number, as the Pico takes it).",
             .example = "25000",
-            .min = 8.0,
+            .min = 1.0,
             .max = 62'500'000.0},
       Field{.key = "duty",
             .type = FieldType::number,
@@ -142,7 +142,7 @@ void pushbutton(TableSchema& s) {
       bool_field("active_low", true,
                  "The button pulls the pin low when pressed (to ground, with a pull-up)."),
       board_bias_field("pull_up"),
-      ms_field("debounce_ms", 50, "Contact bounce shorter than this is ignored (ms).", 1000),
+      ms_field("debounce_ms", 50, "Contact bounce shorter than this is ignored (ms; 0: none).", 10'000, 0.0),
       ms_field("long_press_ms", 1000, "A press held this long raises `long` (ms).", 3'600'000),
       ms_field("double_click_ms", 400, "A second press this soon after the first raises `double` (ms).",
                60'000),

@@ -465,11 +465,13 @@ void BoardLink::handle_notification(const Notification& n) {
     return;
   }
   if (n.what == "value") {
+    // `{"value": V[, "unit": U]}`, or a driver's readings object itself (an htu21d's
+    // `{"temperature": T, "humidity": H}`).
+    if (!n.data.is_object()) return;
     const Json none;
-    const auto value = n.data.is_object() ? n.data.find("value") : n.data.end();
-    const auto unit = n.data.is_object() ? n.data.find("unit") : n.data.end();
-    if (value == n.data.end()) return;
-    auto reading = reading_of(*value, unit != n.data.end() ? *unit : none, type);
+    const auto value = n.data.find("value");
+    const auto unit = n.data.find("unit");
+    auto reading = reading_of(value != n.data.end() ? *value : n.data, unit != n.data.end() ? *unit : none, type);
     if (!reading) return;
     sink_->remote_value(n.device, *reading);
     // A measurement is also the `reading` event an htu21d raises on the daemon's own board.
