@@ -172,13 +172,21 @@ DefaultFrameAllocator& default_allocator() noexcept {
 
 }  // namespace
 
+#if AIOPI_HOSTED
 FrameAllocator& detail::default_frame_allocator() noexcept {
   return default_allocator();
 }
+#else
+// Weak on the MCU: a port may make its own pool the default (the RP2040's does), and then --gc-sections drops
+// this allocator, its free-list heads and its malloc calls from the image.
+[[gnu::weak]] FrameAllocator& detail::default_frame_allocator() noexcept {
+  return default_allocator();
+}
+#endif
 
 void set_frame_allocator(FrameAllocator* allocator) {
   detail::FrameBooks& books = detail::t_frame_books;
-  if (allocator == &default_allocator()) allocator = nullptr;
+  if (allocator == &detail::default_frame_allocator()) allocator = nullptr;
   if (allocator == books.installed) return;
   // A block has no header naming its allocator: it goes back to whichever is installed when it is freed.
   if (books.outstanding != 0) {

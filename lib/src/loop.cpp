@@ -269,7 +269,7 @@ void Loop::run_until(TaskBase* stop_task) {
   stop_now_ = stop_task != nullptr && stop_task->done();
 
   while (!stop_now_) {
-    drain_inbox();
+    if (inbox_.load(std::memory_order_relaxed) != nullptr) drain_inbox();  // no call while nothing was posted
     if (ready_head_ == nullptr) {
       if (!timers_.empty()) timers_.expire(backend_.now());
       if (ready_head_ == nullptr) {

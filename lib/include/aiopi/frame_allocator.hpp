@@ -51,6 +51,9 @@ inline thread_local FrameBooks t_frame_books;
 #else
 inline FrameBooks t_frame_books;
 #endif
+/// The allocator used while none is installed: the core's recycling allocator (frame_allocator.cpp). On
+/// bare-metal builds that definition is weak, so a port can make its own pool the default (platform/rp2040
+/// does).
 FrameAllocator& default_frame_allocator() noexcept;
 }  // namespace detail
 
@@ -68,6 +71,7 @@ inline FrameAllocator& frame_allocator() noexcept {
 inline std::size_t outstanding_frames() noexcept {
   return detail::t_frame_books.outstanding;
 }
+/// Figures of the core's recycling allocator (where a port replaced the default, it is not the one in use).
 FrameAllocatorStats default_frame_allocator_stats() noexcept;
 
 /// Every frame, control block and callback comes from here and goes back through deallocate_frame, on the

@@ -1,5 +1,7 @@
 #include "aiopi/rp2040/backend.hpp"
 
+#include "aiopi/frame_allocator.hpp"
+#include "aiopi/rp2040/frame_pool.hpp"
 #include "aiopi/rp2040/regs.hpp"
 #include "aiopi/rp2040/startup.hpp"
 
@@ -80,6 +82,12 @@ Rp2040Backend& backend() noexcept {
 namespace aiopi {
 Backend& default_backend() {
   return rp2040::g_backend;
+}
+
+// The port's defaults are defined together: the frame pool replaces the core's weak default frame allocator,
+// so that allocator (its 540 B of free-list heads and its calls to malloc) is not linked into the image.
+FrameAllocator& detail::default_frame_allocator() noexcept {
+  return rp2040::frame_pool();
 }
 }  // namespace aiopi
 

@@ -15,3 +15,8 @@
 #else
 #define AIOPI_HOSTED 0
 #endif
+
+// The few scheduler steps every await takes (queue a task, note a suspension, a sleep(0)) are forced inline:
+// at -Os (the MCU build) GCC otherwise calls them out of line from each awaiter, and on the Cortex-M0+ the
+// call costs more than their bodies (tests/firmware/bench.bench.mjs --profile).
+#define AIOPI_ALWAYS_INLINE [[gnu::always_inline]]

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 
+#include "aiopi/detail/config.hpp"
+
 namespace aiopi {
 
 /// A list hook. `Tag` lets one object sit in several lists at once (derive from ListHook<TagA>,
@@ -14,7 +16,10 @@ class ListHook {
   ListHook() noexcept = default;
   ListHook(const ListHook&) noexcept {}
   ListHook& operator=(const ListHook&) noexcept { return *this; }
-  ~ListHook() { unlink(); }
+  // Inline as far as the check: most nodes are already unlinked when they die (an awaiter that resumed).
+  AIOPI_ALWAYS_INLINE ~ListHook() {
+    if (linked()) unlink();
+  }
 
   bool linked() const noexcept { return next_ != nullptr; }
 

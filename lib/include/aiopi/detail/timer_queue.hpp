@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "aiopi/detail/config.hpp"
 #include "aiopi/detail/intrusive_list.hpp"
 #include "aiopi/time.hpp"
 
@@ -28,7 +29,7 @@ class TimerNode : public ListHook<TimerTag> {
   TimerNode(const TimerNode&) = delete;
   TimerNode& operator=(const TimerNode&) = delete;
   /// A node destroyed while armed (its frame was unwound) disarms itself, keeping the queue's books right.
-  ~TimerNode() {
+  AIOPI_ALWAYS_INLINE ~TimerNode() {
     if (armed()) disarm_on_destruction();
   }
 
