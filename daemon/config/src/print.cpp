@@ -53,7 +53,8 @@ std::string print_config(const Config& config) {
     out += "\n[api]\n";
     print_members(*api, out);
   }
-  for (const std::string_view section : {kDevicesSection, kEventsSection, kTasksSection, kSchedulesSection}) {
+  for (const std::string_view section :
+       {kBoardsSection, kDevicesSection, kEventsSection, kTasksSection, kSchedulesSection}) {
     const Node* named = doc.find(section);
     if (!named) continue;
     for (const Node::Member& entry : named->members()) {
