@@ -24,6 +24,9 @@ std::array<StagedEdge, GpioInput::kStagedEdges> g_staged;
 std::atomic<std::uint32_t> g_head{0};              // next to read (loop)
 std::atomic<std::uint32_t> g_tail{0};              // next to write (ISR)
 std::array<std::uint32_t, pins::kCount> g_lost{};  // edges the full ring could not take; ISR adds, loop takes
+// Set by the ISR with any g_lost count, so the loop walks the 30 counters (each under IrqGuard) only after a
+// loss: the walk was ~600 of the ~1600 cycles from an edge to its task (docs/performance.md).
+volatile bool g_any_lost = false;
 std::array<GpioInput*, pins::kCount> g_inputs{};
 Loop* g_loop = nullptr;
 bool g_irq_enabled = false;
@@ -37,6 +40,7 @@ inline void stage(unsigned pin, bool rising, std::int64_t t_us) noexcept {
   const std::uint32_t tail = g_tail.load(std::memory_order_relaxed);
   if (tail - g_head.load(std::memory_order_acquire) >= GpioInput::kStagedEdges) {
     ++g_lost[pin];
+    g_any_lost = true;
     return;
   }
   g_staged[tail % GpioInput::kStagedEdges] = StagedEdge{t_us, static_cast<std::uint8_t>(pin), rising};
@@ -226,6 +230,8 @@ void GpioInput::deliver_staged() noexcept {
       if (GpioInput* in = g_inputs[e.pin]) in->deliver(e.rising, e.t_us);
     }
   }
+  if (!g_any_lost) return;
+  g_any_lost = false;  // before the walk: a loss the ISR adds meanwhile sets it again and posts another wake
   for (unsigned pin = 0; pin < pins::kCount; ++pin) {
     std::uint32_t lost;
     {
