@@ -471,7 +471,8 @@ void BoardLink::handle_notification(const Notification& n) {
     const Json none;
     const auto value = n.data.find("value");
     const auto unit = n.data.find("unit");
-    auto reading = reading_of(value != n.data.end() ? *value : n.data, unit != n.data.end() ? *unit : none, type);
+    auto reading =
+        reading_of(value != n.data.end() ? *value : n.data, unit != n.data.end() ? *unit : none, type);
     if (!reading) return;
     sink_->remote_value(n.device, *reading);
     // A measurement is also the `reading` event an htu21d raises on the daemon's own board.
