@@ -6,7 +6,7 @@ place of fake_pico.py.
 
     tether_e2e_test.py AIOPID AIOPICTL RP2040_BUILD_DIR CASE
 
-CASE: set_output | button_events | daemon_restart (the last fails until aiopid reads lines up to 8192 bytes)
+CASE: set_output | button_events | daemon_restart (aiopid restarted while the Pico keeps six devices open)
 
 Exit 77 (skipped) when the rp2040 build has no aiopi-pico image or node is missing. Nothing depends on
 wall-clock timing: every wait is for something to happen, with a generous safety timeout.

@@ -32,13 +32,29 @@ TEST(LineFramer, DropsTheCarriageReturnAndSkipsBlankLines) {
 
 TEST(LineFramer, TheLongestLineFitsAndOneByteMoreIsDroppedUpToItsNewline) {
   LineFramer f;
-  const std::string longest(LineFramer::kMaxLine - 1, 'x');  // 511 bytes + '\n' = 512
+  const std::string longest(LineFramer::kMaxLine - 1, 'x');  // + '\n' = kMaxLine
   EXPECT_EQ(texts(f.feed(longest + "\n")), (std::vector<std::string>{longest}));
   const std::string too_long(LineFramer::kMaxLine, 'y');
   // Fed in pieces: reported once, at its '\n'; the line after it is whole.
   EXPECT_TRUE(f.feed(too_long.substr(0, 300)).empty());
   EXPECT_TRUE(f.feed(too_long.substr(300) + "zzz").empty());
   EXPECT_EQ(texts(f.feed("\nnext\n")), (std::vector<std::string>{"<over-long>", "next"}));
+}
+
+// The Pico's reply to devices.list holds one object per open device (docs/design/pico-tether.md, "Framing"):
+// six devices are ~700 bytes, and a daemon that dropped them could never reconnect to a Pico still holding them.
+TEST(LineFramer, APicoReplyBeyondTheRequestLimitOf512BytesIsWhole) {
+  LineFramer f;
+  std::string list = R"({"jsonrpc":"2.0","id":2,"result":[)";
+  for (int i = 0; i < 16; ++i) {
+    if (i > 0) list += ',';
+    list += R"({"name":"device_)" + std::to_string(i) +
+            R"(","type":"pushbutton","direction":"input","state":"open","value":false,"params":{"pin":)" +
+            std::to_string(i + 2) + R"(,"active_low":true,"debounce_ms":50,"long_press_ms":1000}})";
+  }
+  list += "]}";
+  ASSERT_GT(list.size(), 2000u);
+  EXPECT_EQ(texts(f.feed(list + "\r\n")), (std::vector<std::string>{list}));
 }
 
 TEST(LineFramer, ResetForgetsAPartialLine) {
