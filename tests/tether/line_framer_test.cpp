@@ -42,7 +42,8 @@ TEST(LineFramer, TheLongestLineFitsAndOneByteMoreIsDroppedUpToItsNewline) {
 }
 
 // The Pico's reply to devices.list holds one object per open device (docs/design/pico-tether.md, "Framing"):
-// six devices are ~700 bytes, and a daemon that dropped them could never reconnect to a Pico still holding them.
+// six devices are ~700 bytes, and a daemon that dropped them could never reconnect to a Pico still holding
+// them.
 TEST(LineFramer, APicoReplyBeyondTheRequestLimitOf512BytesIsWhole) {
   LineFramer f;
   std::string list = R"({"jsonrpc":"2.0","id":2,"result":[)";

@@ -18,8 +18,8 @@ struct FramedLine {
 
 class LineFramer {
  public:
-  /// The protocol's limit for lines from the Pico, '\n' included (a devices.list of a full device table runs to
-  /// several kB; the 512-byte limit is for lines the daemon sends).
+  /// The protocol's limit for lines from the Pico, '\n' included (a devices.list of a full device table runs
+  /// to several kB; the 512-byte limit is for lines the daemon sends).
   static constexpr std::size_t kMaxLine = 8192;
 
   /// The lines completed by `bytes`, in order (a partial line is kept for the next call).
