@@ -319,15 +319,16 @@ int main(int argc, char** argv) {
 #endif
   aiopid::runtime::Runtime runtime(
       loop, *board,
-      {.output_trace = trace,
-       .notifier = &notifier,
-       .state = &state,
+      {
+          .output_trace = trace,
+          .notifier = &notifier,
+          .state = &state,
 #ifdef AIOPID_REMOTE_API
-       .observer = &publisher,
+          .observer = &publisher,
 #endif
-       .reload = [&reloader](aiopid::runtime::Runtime& rt) { return reloader.reload(rt); },
+          .reload = [&reloader](aiopid::runtime::Runtime& rt) { return reloader.reload(rt); },
 #ifdef AIOPID_TETHER
-       .remote_boards = &remote_boards,
+          .remote_boards = &remote_boards,
 #endif
       });
 #ifdef AIOPID_REMOTE_API

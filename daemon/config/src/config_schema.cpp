@@ -222,7 +222,8 @@ void build_device(TableSchema& s, const DeviceTypeRegistry& registry) {
 void build_board(TableSchema& s) {
   s.name = "board";
   s.doc =
-      "A remote board: a Raspberry Pi Pico running aiopi-pico, on a serial port (docs/design/pico-tether.md). "
+      "A remote board: a Raspberry Pi Pico running aiopi-pico, on a serial port "
+      "(docs/design/pico-tether.md). "
       "Devices with `board = \"NAME\"` are opened on it when the link comes up and again after the Pico "
       "restarts; while the link is lost they are in state `link_lost`.";
   s.fields = {
@@ -244,15 +245,17 @@ void build_board(TableSchema& s) {
             .default_value = Node::integer(115200),
             .doc = "Bits per second (8N1); the Pico's firmware uses 115200.",
             .example = "115200",
-            .check = [](const Node& v, const std::string& path, Validator& val) {
-              for (const std::int64_t b : {9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600})
-                if (v.as_int() == b) return true;
-              val.error(v.where(), path,
-                        std::to_string(v.as_int()) +
-                            " is not a baud rate the tether uses (9600, 19200, 38400, 57600, 115200, 230400, "
-                            "460800, 921600)");
-              return false;
-            }},
+            .check =
+                [](const Node& v, const std::string& path, Validator& val) {
+                  for (const std::int64_t b : {9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600})
+                    if (v.as_int() == b) return true;
+                  val.error(
+                      v.where(), path,
+                      std::to_string(v.as_int()) +
+                          " is not a baud rate the tether uses (9600, 19200, 38400, 57600, 115200, 230400, "
+                          "460800, 921600)");
+                  return false;
+                }},
       Field{.key = "timeout",
             .type = FieldType::duration,
             .default_value = Node::string("500ms"),
@@ -263,8 +266,9 @@ void build_board(TableSchema& s) {
       Field{.key = "heartbeat",
             .type = FieldType::duration,
             .default_value = Node::string("1s"),
-            .doc = "How often the daemon asks `daemon.info` while the link is up (a restarted Pico is seen by "
-                   "its new `boot`).",
+            .doc =
+                "How often the daemon asks `daemon.info` while the link is up (a restarted Pico is seen by "
+                "its new `boot`).",
             .example = "\"5s\"",
             .min_duration = std::chrono::milliseconds(10),
             .max_duration = std::chrono::hours(1)},

@@ -500,9 +500,9 @@ void Loader::check_claims(const Config& config) {
       c.path = join_key(join_key(kBoardsSection, b.name), "uart");
       const auto [it, inserted] = held.emplace(c.resource, Holder{"board '" + b.name + "'", c.where});
       if (!inserted)
-        validator_.error(c.where, c.path,
-                         c.what + " is already used by " + it->second.device + " (" +
-                             it->second.where.to_string() + ")");
+        validator_.error(
+            c.where, c.path,
+            c.what + " is already used by " + it->second.device + " (" + it->second.where.to_string() + ")");
     }
   }
   for (const DeviceConfig& d : config.devices) {
@@ -512,9 +512,9 @@ void Loader::check_claims(const Config& config) {
          d.board.empty() ? d.type->claims(d.params, path) : board_device_claims(d.board, d.params, path)) {
       const auto [it, inserted] = held.emplace(c.resource, Holder{"device '" + d.name + "'", c.where});
       if (inserted) continue;
-      validator_.error(c.where, c.path,
-                       c.what + " is already used by " + it->second.device + " (" +
-                           it->second.where.to_string() + ")");
+      validator_.error(
+          c.where, c.path,
+          c.what + " is already used by " + it->second.device + " (" + it->second.where.to_string() + ")");
     }
   }
 }

@@ -919,8 +919,8 @@ OpResult Runtime::write_duty(LiveDevice& d, double duty) {
   if (!d.pwm && !d.remote_open()) return not_open(d);
   if (d.remote_open()) {
     options_.remote_boards->write(d.config.name, duty);
-  } else if (auto r = d.pwm->set_duty_ns(static_cast<std::uint64_t>(static_cast<double>(d.pwm->period_ns()) *
-                                                                      duty));
+  } else if (auto r = d.pwm->set_duty_ns(
+                 static_cast<std::uint64_t>(static_cast<double>(d.pwm->period_ns()) * duty));
              !r) {
     spdlog::error("device {}: set duty failed: {}", d.config.name, r.error().what);
     return fail(OpErrc::unavailable, "device " + quoted(d.config.name) + ": " + r.error().what);

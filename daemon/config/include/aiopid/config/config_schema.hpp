@@ -1,5 +1,6 @@
 // The schema of a whole aiopid configuration: the root table, [daemon], [devices.NAME] (one variant per
-// registered device type), [boards.NAME], [api], [events.NAME], [tasks.NAME] with its actions, [schedules.NAME].
+// registered device type), [boards.NAME], [api], [events.NAME], [tasks.NAME] with its actions,
+// [schedules.NAME].
 #pragma once
 
 #include <memory>

@@ -14,9 +14,15 @@ inline volatile std::uint32_t& reg(Addr addr) noexcept {
 }
 // Writes through the aliases touch only the bits given, so an ISR and the loop never race on a
 // read-modify-write of the same register.
-inline void reg_xor(Addr addr, std::uint32_t mask) noexcept { reg(addr + 0x1000) = mask; }
-inline void reg_set(Addr addr, std::uint32_t mask) noexcept { reg(addr + 0x2000) = mask; }
-inline void reg_clear(Addr addr, std::uint32_t mask) noexcept { reg(addr + 0x3000) = mask; }
+inline void reg_xor(Addr addr, std::uint32_t mask) noexcept {
+  reg(addr + 0x1000) = mask;
+}
+inline void reg_set(Addr addr, std::uint32_t mask) noexcept {
+  reg(addr + 0x2000) = mask;
+}
+inline void reg_clear(Addr addr, std::uint32_t mask) noexcept {
+  reg(addr + 0x3000) = mask;
+}
 
 // Block base addresses.
 inline constexpr Addr kXipSsiBase = 0x18000000;
@@ -103,14 +109,14 @@ inline void irq_enable(Irq irq) noexcept {
   reg(0xe000e280) = 1u << static_cast<unsigned>(irq);  // ICPR: drop a stale pending state first
   reg(0xe000e100) = 1u << static_cast<unsigned>(irq);  // ISER
 }
-inline void irq_disable(Irq irq) noexcept { reg(0xe000e180) = 1u << static_cast<unsigned>(irq); }
+inline void irq_disable(Irq irq) noexcept {
+  reg(0xe000e180) = 1u << static_cast<unsigned>(irq);
+}
 
 /// PRIMASK save/restore: the only critical section a single-core M0+ needs against its ISRs.
 class IrqGuard {
  public:
-  IrqGuard() noexcept {
-    __asm__ volatile("mrs %0, primask\n cpsid i" : "=r"(saved_)::"memory");
-  }
+  IrqGuard() noexcept { __asm__ volatile("mrs %0, primask\n cpsid i" : "=r"(saved_)::"memory"); }
   ~IrqGuard() { __asm__ volatile("msr primask, %0" ::"r"(saved_) : "memory"); }
   IrqGuard(const IrqGuard&) = delete;
   IrqGuard& operator=(const IrqGuard&) = delete;
