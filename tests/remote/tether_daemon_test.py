@@ -22,11 +22,21 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
-from api_daemon_test import curl, next_notification, rpc, start  # noqa: E402
+import api_daemon_test  # noqa: E402
+from api_daemon_test import curl, next_notification, rpc  # noqa: E402
 from fake_pico import FakePico  # noqa: E402
 from run_daemon_test import SAFETY_TIMEOUT, expect, fail  # noqa: E402
 
 import websockets  # noqa: E402  (Debian: python3-websockets)
+
+
+STARTED = []  # the daemons a case started: their logs are printed when it fails
+
+
+def start(aiopid, workdir, text):
+    d = api_daemon_test.start(aiopid, workdir, text)
+    STARTED.append(d)
+    return d
 
 
 def config(uart, extra=""):
@@ -193,7 +203,9 @@ def notifications(aiopid, aiopictl, workdir, pico):
 
 def link_loss(aiopid, aiopictl, workdir, pico):
     d = start(aiopid, workdir, config(pico.path))
-    wait_state(d, "led", "open")
+    wait_state(d, "btn", "open")
+    ctl(aiopictl, d, "set", "led", "on")
+    d.wait_until(lambda: pico.devices.get("led", {}).get("value") is True, "the led on")
 
     async def body():
         async with websockets.connect(d.ws_url) as ws:
@@ -213,6 +225,7 @@ def link_loss(aiopid, aiopictl, workdir, pico):
             # The daemon keeps trying (daemon.info again after a back-off); the Pico comes back.
             pico.wait_request(lambda r: r["method"] == "daemon.info", "a retry", since=n + 1)
             m = len(pico.requests())
+            pico.restart()  # power-cycled while the link was down: its led is off again
             pico.resume()
             back = await next_notification(ws, lambda t: t == "device.led.state")
             expect(back["data"]["state"] == "opened", f"recovered: {back}")
@@ -220,6 +233,8 @@ def link_loss(aiopid, aiopictl, workdir, pico):
                               "devices opened again", since=m)
     asyncio.run(body())
     wait_state(d, "led", "open")
+    # The daemon's level is what counts, after a loss as after a restart seen by its boot.
+    d.wait_until(lambda: pico.devices.get("led", {}).get("value") is True, "the led on again after the loss")
     log = d.log_text()
     expect(log.count("board pico1: link lost") == 1, "one log line per loss:\n" + log)
     expect("board pico1: link back" in log, "a log line on recovery:\n" + log)
@@ -270,7 +285,14 @@ def main():
     pico.start()
     try:
         with tempfile.TemporaryDirectory() as workdir:
-            CASES[case](aiopid, aiopictl, workdir, pico)
+            try:
+                CASES[case](aiopid, aiopictl, workdir, pico)
+            except BaseException:
+                for d in STARTED:
+                    print("---- aiopid's log (the last 80 lines)")
+                    print("\n".join(d.log_text().splitlines()[-80:]))
+                print("---- the fake Pico's last requests:", json.dumps(pico.requests()[-20:]))
+                raise
     finally:
         pico.close()
     print(f"ok   {case}")

@@ -157,8 +157,10 @@ class FakePico {
 struct RecordingSink final : runtime::RemoteBoardSink {
   std::vector<std::string> log;  ///< "opened led", "lost led", "event btn double", ...
   std::vector<aiopi::TimePoint> event_times;
+  std::function<void(std::string_view)> on_opened;  ///< what the runtime does then (an output's write-back)
   void remote_opened(std::string_view d, const runtime::DeviceReading&) override {
     log.push_back("opened " + std::string(d));
+    if (on_opened) on_opened(d);
   }
   void remote_open_failed(std::string_view d, std::string_view error) override {
     log.push_back("open_failed " + std::string(d) + ": " + std::string(error));
@@ -276,6 +278,45 @@ TEST_F(TetherLink, WritesAndReadsAreRequests) {
   ASSERT_TRUE(r.status) << r.status.message;
   EXPECT_DOUBLE_EQ(std::get<double>(r.reading), 1.5);
   EXPECT_EQ(sink.count("value led"), 1u);
+  finish();
+}
+
+// The runtime writes an output back as soon as the board reports it open, while the link is still opening
+// the board's other devices. Dropping that write (as the link once did until the whole handshake was done)
+// left a Pico output at its initial level after a link loss, and lost an `aiopictl set` made right after
+// start-up.
+TEST_F(TetherLink, AnOutputWrittenWhileTheOtherDevicesAreStillOpeningReachesTheBoard) {
+  sink.on_opened = [&](std::string_view d) {
+    if (d == "led") link->write("led", true);
+  };
+  pico.start();
+  link->start();
+  ASSERT_TRUE(until([&] { return link->up() && pico.count("devices.set") == 1; }))
+      << ::testing::PrintToString(sink.log);
+  const auto index_of = [&](std::string_view method, std::string_view name) {
+    for (std::size_t i = 0; i < pico.requests.size(); ++i)
+      if (pico.requests[i]["method"] == method && pico.requests[i]["params"]["name"] == name) return i;
+    return pico.requests.size();
+  };
+  EXPECT_LT(index_of("devices.open", "led"), index_of("devices.set", "led"));
+  EXPECT_EQ(pico.requests[index_of("devices.set", "led")]["params"],
+            (Json{{"name", "led"}, {"value", true}}));
+  finish();
+}
+
+TEST_F(TetherLink, AWriteToADeviceTheBoardRefusedIsNotSent) {
+  config::Config other = config;
+  other.devices.at(0).params.assign("pin", {}, config::Node::integer(13));
+  link->set_devices(other.devices);
+  pico.start();
+  link->start();
+  ASSERT_TRUE(until([&] { return link->up(); }));
+  link->write("led", true);
+  const runtime::ReadResult r = loop.run_until_complete(link->read("led"));
+  EXPECT_EQ(r.status.code, runtime::OpErrc::unavailable);
+  EXPECT_EQ(r.status.message, "device 'led': not open on board 'pico1'");
+  EXPECT_EQ(pico.count("devices.set"), 0u);
+  EXPECT_EQ(pico.count("devices.read"), 0u);
   finish();
 }
 

@@ -161,6 +161,7 @@ aiopi::Task<std::string> BoardLink::connect() {
   if (!opened) co_return "cannot open " + board_.uart + ": " + opened.error().message;
   port_ = opened.take();
   framer_.reset();
+  open_on_board_.clear();
   reader_ = loop_.create_task(read_loop(), "tether reader");
   bool rebooted = false;
   const Answer hello = co_await info(rebooted);
@@ -204,6 +205,7 @@ aiopi::Task<std::string> BoardLink::serve() {
     const Answer a = co_await info(rebooted);
     if (!a.ok) co_return lost_why_.empty() ? "daemon.info: " + a.message : lost_why_;
     if (rebooted) {
+      open_on_board_.clear();  // the Pico forgot them
       std::string why = co_await open_all();
       if (!why.empty()) co_return why;
     }
@@ -250,8 +252,10 @@ aiopi::Task<Answer> BoardLink::open_device(config::DeviceConfig d) {
   params["name"] = d.name;
   params["type"] = type;
   params["params"] = json_of(config::board_open_params(d.params));
+  std::erase(open_on_board_, d.name);
   Answer a = co_await request("devices.open", std::move(params));
-  if (!a.ok && a.code == 0) co_return a;  // no answer (timed out, or the link lost): the link's affair
+  if (!a.ok && a.code == 0) co_return a;
+  if (a.ok) open_on_board_.push_back(d.name);  // no answer (timed out, or the link lost): the link's affair
   if (!sink_ || !has_device(d.name)) co_return a;
   if (!a.ok) {
     sink_->remote_open_failed(
@@ -283,14 +287,22 @@ aiopi::Task<> BoardLink::open_one(config::DeviceConfig d) {
 aiopi::Task<> BoardLink::close_device(std::string name) {
   Json which = Json::object();
   which["name"] = name;
+  std::erase(open_on_board_, name);
   const Answer a = co_await request("devices.close", std::move(which));
   if (!a.ok && a.code != 0)
     spdlog::warn("board {}: closing device {}: {} {}", board_.name, name, a.code, a.message);
 }
 
+bool BoardLink::reachable(std::string_view device) const noexcept {
+  return port_ && !lost_.is_set() &&
+         std::find(open_on_board_.begin(), open_on_board_.end(), device) != open_on_board_.end();
+}
+
 void BoardLink::write(std::string device, Json value) {
-  if (!up_) {
-    spdlog::debug("board {}: link down, device {} not written", board_.name, device);
+  // Not only once the whole handshake is done: the runtime writes an output back as soon as its device is
+  // open, while the link may still be opening the others (a value dropped here is written at the open).
+  if (!reachable(device)) {
+    spdlog::debug("board {}: device {} not open on the board, not written", board_.name, device);
     return;
   }
   track(loop_.create_task(send_write(std::move(device), std::move(value)), "tether write"));
@@ -307,10 +319,12 @@ aiopi::Task<> BoardLink::send_write(std::string device, Json value) {
 
 aiopi::Task<runtime::ReadResult> BoardLink::read(std::string name) {
   runtime::ReadResult out;
-  if (!up_) {
-    out.status =
-        runtime::OpResult::fail(runtime::OpErrc::unavailable,
-                                "device '" + name + "': the link to board '" + board_.name + "' is down");
+  if (!reachable(name)) {
+    const bool link_down = !port_ || lost_.is_set();
+    out.status = runtime::OpResult::fail(runtime::OpErrc::unavailable,
+                                         "device '" + name + "': " +
+                                             (link_down ? "the link to board '" + board_.name + "' is down"
+                                                        : "not open on board '" + board_.name + "'"));
     co_return out;
   }
   Json which = Json::object();

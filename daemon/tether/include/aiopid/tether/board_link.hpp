@@ -57,7 +57,9 @@ class BoardLink {
   /// the port.
   aiopi::Task<> stop();
 
-  /// `devices.set` of a device of this board (not waited for; the board's refusal is logged).
+  /// `devices.set` of a device of this board (not waited for; the board's refusal is logged). Dropped while
+  /// the device is not open on the board: its open reports the value the board has, and the runtime writes
+  /// its own back then.
   void write(std::string device, Json value);
   /// `devices.read` of a device of this board: the reading, also reported to the sink.
   aiopi::Task<runtime::ReadResult> read(std::string device);
@@ -100,6 +102,8 @@ class BoardLink {
   void handle_notification(const Notification& n);
   void track(aiopi::TaskHandle<> task);
   [[nodiscard]] const config::DeviceConfig* device(std::string_view name) const noexcept;
+  /// The port is open, the link not lost, and the device open on the board: a request about it can go.
+  [[nodiscard]] bool reachable(std::string_view device) const noexcept;
 
   aiopi::Loop& loop_;
   config::BoardConfig board_;
@@ -110,6 +114,7 @@ class BoardLink {
   std::unique_ptr<aiopi::hal::Uart> port_;
   LineFramer framer_;
   aiopi::TaskHandle<> runner_, reader_;
+  std::vector<std::string> open_on_board_;       ///< opened since the port was opened (or the Pico restarted)
   std::vector<aiopi::TaskHandle<>> side_tasks_;  ///< writes, opens and closes after a set_devices
   std::map<std::int64_t, std::shared_ptr<Pending>> pending_;
   std::int64_t next_id_ = 0;
