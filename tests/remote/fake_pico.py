@@ -46,6 +46,9 @@ class FakePico:
         os.close(slave)  # the daemon opens it by path; while nobody has it open, reads of the master fail (EIO)
         os.set_blocking(self.master, False)
         self.lock = threading.Lock()
+        # notify() and restart() write from the caller's thread, answers from the serve thread: a line goes out
+        # whole (a write the pty takes only in part must not let another line in between).
+        self._write_lock = threading.Lock()
         self._requests = []
         self.devices = {}
         self.answering = True
@@ -231,6 +234,10 @@ class FakePico:
         self._write((json.dumps(message, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii"))
 
     def _write(self, data):
+        with self._write_lock:
+            self._write_whole(data)
+
+    def _write_whole(self, data):
         deadline = time.monotonic() + 5
         while data and time.monotonic() < deadline:
             try:

@@ -9,10 +9,17 @@ CASE: open_and_set | notifications | link_loss | reboot | reload
 
 Nothing depends on wall-clock timing: every wait is for something to happen, with a generous safety timeout.
 (A loss takes the board's `timeout` to be noticed; the test waits for the loss, not for the time.)
+
+Whatever way a case ends (a failed check exits through sys.exit, an exception, SIGTERM or SIGINT), the aiopid it
+started is stopped before the fake Pico's pty closes. An aiopid left running would see its pty hang up and
+reopen /dev/pts/N by path every few seconds for ever; pts numbers are reused at once, so it joined the next
+test's pty (as root TIOCEXCL does not keep it out), read the answers meant for that test's aiopid and made it
+lose its link ("no answer to daemon.info within 2s") — each failure leaving one more stray daemon behind.
 """
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,21 +29,52 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
-import api_daemon_test  # noqa: E402
 from api_daemon_test import curl, next_notification, rpc  # noqa: E402
 from fake_pico import FakePico  # noqa: E402
-from run_daemon_test import SAFETY_TIMEOUT, expect, fail  # noqa: E402
+from run_daemon_test import SAFETY_TIMEOUT, Daemon, expect, fail  # noqa: E402
 
 import websockets  # noqa: E402  (Debian: python3-websockets)
 
 
-STARTED = []  # the daemons a case started: their logs are printed when it fails
+STARTED = []  # the daemons a case started: their logs are printed when it fails, and they are stopped
 
 
 def start(aiopid, workdir, text):
-    d = api_daemon_test.start(aiopid, workdir, text)
+    """api_daemon_test.start, but the daemon is known to main() from its launch on, so that it is stopped even
+    when it never gets ready."""
+    d = Daemon(aiopid, workdir, text)
     STARTED.append(d)
+    d.wait_message(lambda m: "READY=1" in m.split("\n"), "READY=1")
+    d.wait_log("API: listening on ")
+    m = re.search(r"API: listening on (https?://[^ \n]+)", d.log_text())
+    expect(m is not None, "the API's URL in the log:\n" + d.log_text())
+    d.url = m.group(1)
+    d.ws_url = d.url.replace("http://", "ws://") + "/api/v1/ws"
     return d
+
+
+def stop_started():
+    """Kills the daemons still running (a case that passed has stopped its own)."""
+    for d in STARTED:
+        if d.proc.poll() is None:
+            d.proc.kill()
+            d.proc.wait()
+
+
+def holders(path):
+    """The processes with `path` open: "PID COMMAND LINE" each (the fake Pico's own master is not among them)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            if not any(os.readlink(f"/proc/{pid}/fd/{fd}") == path for fd in fds):
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+            found.append(f"{pid} {command}")
+        except OSError:  # gone meanwhile, or not ours to look at
+            continue
+    return found
 
 
 def config(uart, extra=""):
@@ -279,8 +317,14 @@ def reload(aiopid, aiopictl, workdir, pico):
 CASES = {f.__name__: f for f in (open_and_set, notifications, link_loss, reboot, reload)}
 
 
+def exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)  # through main()'s cleanup
+
+
 def main():
     aiopid, aiopictl, case = sys.argv[1], sys.argv[2], sys.argv[3]
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, exit_on_signal)
     pico = FakePico()
     pico.start()
     try:
@@ -289,10 +333,14 @@ def main():
                 CASES[case](aiopid, aiopictl, workdir, pico)
             except BaseException:
                 for d in STARTED:
-                    print("---- aiopid's log (the last 80 lines)")
+                    print(f"---- aiopid's log (pid {d.proc.pid}, the last 80 lines)")
                     print("\n".join(d.log_text().splitlines()[-80:]))
                 print("---- the fake Pico's last requests:", json.dumps(pico.requests()[-20:]))
+                # Only this test's aiopid should have its port open; another process there reads its answers.
+                print(f"---- processes with {pico.path} open:", holders(pico.path))
                 raise
+            finally:
+                stop_started()  # before the pty closes: a daemon left running would reopen its path for ever
     finally:
         pico.close()
     print(f"ok   {case}")
