@@ -61,6 +61,20 @@ def stop_started():
             d.proc.wait()
 
 
+def foreign_requests(pico):
+    """Requests whose id is not above the one before. One aiopid numbers its requests 1, 2, 3, ... and each case
+    starts one: anything else came from another process with the pty open (and that process reads answers meant
+    for this test's aiopid)."""
+    out, last = [], 0
+    for r in pico.requests():
+        ident = r.get("id")
+        if not isinstance(ident, int) or ident <= last:
+            out.append(r)
+        else:
+            last = ident
+    return out
+
+
 def holders(path):
     """The processes with `path` open: "PID COMMAND LINE" each (the fake Pico's own master is not among them)."""
     found = []
@@ -331,6 +345,8 @@ def main():
         with tempfile.TemporaryDirectory() as workdir:
             try:
                 CASES[case](aiopid, aiopictl, workdir, pico)
+                foreign = foreign_requests(pico)
+                expect(not foreign, f"another process talked to the fake Pico on {pico.path}: {foreign}")
             except BaseException:
                 for d in STARTED:
                     print(f"---- aiopid's log (pid {d.proc.pid}, the last 80 lines)")
@@ -338,6 +354,8 @@ def main():
                 print("---- the fake Pico's last requests:", json.dumps(pico.requests()[-20:]))
                 # Only this test's aiopid should have its port open; another process there reads its answers.
                 print(f"---- processes with {pico.path} open:", holders(pico.path))
+                # Out of sequence: another process's requests, or this aiopid's after another's higher numbers.
+                print("---- requests numbered out of sequence:", json.dumps(foreign_requests(pico)))
                 raise
             finally:
                 stop_started()  # before the pty closes: a daemon left running would reopen its path for ever

@@ -14,6 +14,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -65,6 +68,9 @@ class FakePico {
   std::int64_t boot = 1001;
   std::vector<std::string> open_names;  ///< devices open on the "Pico"
   std::vector<Json> requests;           ///< every request read, in order
+  /// Requests whose id is not above the one before: the link numbers its requests 1, 2, 3, ..., so these came
+  /// from another process with the pty open (which also reads answers meant for the link).
+  std::vector<Json> foreign;
 
   std::size_t count(std::string_view method) const {
     std::size_t n = 0;
@@ -99,6 +105,10 @@ class FakePico {
   }
   void answer(const Json& request) {
     requests.push_back(request);
+    if (!request["id"].is_number_integer() || request["id"].get<std::int64_t>() <= last_id_)
+      foreign.push_back(request);
+    else
+      last_id_ = request["id"].get<std::int64_t>();
     if (!answering) return;
     const std::string method = request["method"];
     Json result;
@@ -148,10 +158,33 @@ class FakePico {
   aiopi::Loop& loop_;
   int master_ = -1;
   std::string path_;
+  std::int64_t last_id_ = 0;
   aiopi::TaskHandle<> task_;
   std::unique_ptr<aiopi::os_linux::FdStream> stream_;
   aiopi::TimePoint started_ = loop_.now();
 };
+
+/// The other processes with `path` open ("PID COMMAND LINE" each). Only this test's link should have its port
+/// open: another process there (a stray aiopid reopening a reused /dev/pts/N by path) reads the Pico's
+/// answers.
+std::vector<std::string> other_holders(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const fs::directory_entry& proc : fs::directory_iterator("/proc", ec)) {
+    const std::string pid = proc.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos || pid == std::to_string(getpid())) continue;
+    bool holds = false;
+    for (const fs::directory_entry& fd : fs::directory_iterator(proc.path() / "fd", ec))
+      holds = holds || fs::read_symlink(fd.path(), ec) == path;
+    if (!holds) continue;
+    std::ifstream cmdline(proc.path() / "cmdline");
+    std::string command((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    std::replace(command.begin(), command.end(), '\0', ' ');
+    found.push_back(pid + " " + command);
+  }
+  return found;
+}
 
 /// What the runtime would hear.
 struct RecordingSink final : runtime::RemoteBoardSink {
@@ -207,6 +240,14 @@ struct TetherLink : ::testing::Test {
     link = std::make_unique<BoardLink>(loop, config.boards.at(0));
     link->attach(&sink);
     link->set_devices(config.devices);
+  }
+
+  void TearDown() override {
+    EXPECT_TRUE(pico.foreign.empty()) << "another process talked to the fake Pico on " << pico.path() << ": "
+                                      << ::testing::PrintToString(pico.foreign);
+    if (HasFailure())
+      std::printf("processes other than this test with %s open: %s\n", pico.path().c_str(),
+                  ::testing::PrintToString(other_holders(pico.path())).c_str());
   }
 
   /// Runs the loop until `done()` (checked every few ms), or fails after the safety limit.
