@@ -11,7 +11,8 @@ Nothing depends on wall-clock timing: every wait is for something to happen, wit
 (A loss takes the board's `timeout` to be noticed; the test waits for the loss, not for the time.)
 
 Whatever way a case ends (a failed check exits through sys.exit, an exception, SIGTERM or SIGINT), the aiopid it
-started is stopped before the fake Pico's pty closes. An aiopid left running would see its pty hang up and
+started is stopped before the fake Pico's pty closes; killed (a ctest timeout), the script takes it along
+(the parent-death signal). An aiopid left running would see its pty hang up and
 reopen /dev/pts/N by path every few seconds for ever; pts numbers are reused at once, so it joined the next
 test's pty (as root TIOCEXCL does not keep it out), read the answers meant for that test's aiopid and made it
 lose its link ("no answer to daemon.info within 2s") — each failure leaving one more stray daemon behind.
@@ -20,6 +21,7 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -39,10 +41,20 @@ import websockets  # noqa: E402  (Debian: python3-websockets)
 STARTED = []  # the daemons a case started: their logs are printed when it fails, and they are stopped
 
 
+def tied_to_this_script(aiopid, workdir):
+    """A launcher of aiopid that dies with this script even when the script cannot clean up (SIGKILL: ctest's
+    timeout): setpriv (util-linux) sets the parent-death signal and execs aiopid in the same process."""
+    launcher = os.path.join(workdir, "aiopid-tied")
+    with open(launcher, "w") as f:
+        f.write(f'#!/bin/sh\nexec setpriv --pdeathsig KILL {shlex.quote(aiopid)} "$@"\n')
+    os.chmod(launcher, 0o755)
+    return launcher
+
+
 def start(aiopid, workdir, text):
     """api_daemon_test.start, but the daemon is known to main() from its launch on, so that it is stopped even
-    when it never gets ready."""
-    d = Daemon(aiopid, workdir, text)
+    when it never gets ready, and it dies with this script."""
+    d = Daemon(tied_to_this_script(aiopid, workdir), workdir, text)
     STARTED.append(d)
     d.wait_message(lambda m: "READY=1" in m.split("\n"), "READY=1")
     d.wait_log("API: listening on ")
