@@ -288,7 +288,16 @@ void Loop::run_until(TaskBase* stop_task) {
   }
 }
 
+LoopStats Loop::stats() const noexcept {
+  LoopStats s = stats_;
+  s.resumes = entries_folded_ + since_poll_ - entries_not_resumed_;
+  s.batches = (batches_high_ << 32) + batches_low_;
+  return s;
+}
+
 void Loop::poll_now() noexcept {
+  entries_folded_ += since_poll_;
+  since_poll_ = 0;
   ++stats_.io_polls;
   backend_.wait(TimePoint::min());
   drain_inbox();
@@ -305,19 +314,20 @@ inline void Loop::run_task(TaskBase& task) {
   current_ = &task;
   task.state_ = TaskState::running;
   ++task.run_count_;
-  ++stats_.resumes;
   if (profiling_) [[unlikely]] {
     resume_profiled(task);
   } else {
     task.link().resume();
   }
-  current_ = nullptr;
   // The task has suspended (or finished). A wake that arrived while it ran — it yielded, or something
   // released it inside its own await_suspend — or a cancellation queues it now, once.
+  // current_ still names the task: the paths below that run no code of anyone else leave it (the next
+  // entry overwrites it; run_batch clears it before anything else runs), which saves a store per resume.
   constexpr auto kAfterRun = TaskBase::kFinished | TaskBase::kWakePending | TaskBase::kCancelRequested;
   if ((task.flags_ & kAfterRun) == 0) [[likely]] {
     task.state_ = TaskState::waiting;
   } else if (task.has(TaskBase::kFinished)) [[unlikely]] {
+    current_ = nullptr;  // the frame's destruction and the waiters run outside the task
     complete(task);
   } else {
     task.clear(TaskBase::kWakePending);
@@ -327,6 +337,8 @@ inline void Loop::run_task(TaskBase& task) {
 }
 
 void Loop::run_flagged(TaskBase& task) {
+  current_ = nullptr;
+  ++entries_not_resumed_;
   if (task.done()) {
     // The queue entry of a task unwound while it was queued (unwind_now): its block was kept for this entry.
     task.drop_ref();
@@ -337,21 +349,30 @@ void Loop::run_flagged(TaskBase& task) {
 }
 
 void Loop::run_batch() {
+  if (++batches_low_ == 0) [[unlikely]]
+    ++batches_high_;
   // Only what is ready now runs in this batch: a task that keeps waking itself cannot starve the others.
-  ++stats_.batches;
-  std::size_t n = ready_count_;
-  while (n-- > 0) {
+  // The batch ends with the entry that is last now; entries leave the queue only by being popped here.
+  const Runnable* const last = ready_tail_;
+  for (;;) {
     Runnable* r = pop_ready();
+    const bool was_last = r == last;  // compared before it runs: it may be freed by then
     if (r->kind_ == Runnable::Kind::task) [[likely]] {
       run_task(*static_cast<TaskBase*>(r));
     } else {
       run_callback(*static_cast<CallbackBase*>(r));
     }
+    // A stop also brings the loop here, at once (see stop()): the common path tests one counter.
     if (++since_poll_ >= kPollInterval) [[unlikely]] {
-      since_poll_ = 0;
+      current_ = nullptr;
+      if (stop_now_) return;
       poll_now();
+      if (stop_now_) return;
     }
-    if (stop_now_) return;
+    if (was_last) {
+      current_ = nullptr;
+      return;
+    }
   }
 }
 
@@ -365,6 +386,8 @@ void Loop::resume_profiled(TaskBase& task) {
 }
 
 void Loop::run_callback(CallbackBase& cb) {
+  current_ = nullptr;
+  ++entries_not_resumed_;
   if (!cb.cancelled_) {
     ++stats_.callbacks;
     cb.done_ = true;
@@ -414,7 +437,7 @@ void Loop::finish(TaskBase& task) noexcept {
   task.state_ = TaskState::done;
   task.set_forward(nullptr);
   task.ListHook<RegistryTag>::unlink();
-  if (&task == stop_task_) stop_now_ = true;
+  if (&task == stop_task_) stop();
   const bool awaited = !task.waiters_.empty();
   while (!task.waiters_.empty()) {
     CompletionWaiter& w = task.waiters_.pop_front();

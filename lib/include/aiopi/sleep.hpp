@@ -16,7 +16,7 @@ namespace aiopi {
 class SleepAwaiter : private TimerNode {
  public:
   /// A delay of zero or less yields instead.
-  explicit SleepAwaiter(Duration delay) noexcept { stash(delay.count()); }
+  explicit SleepAwaiter(Duration delay) noexcept : TimerNode(Stashing{}, delay.count()) {}
   AIOPI_ALWAYS_INLINE ~SleepAwaiter() {}  // an armed timer's disarm stays out of line (~TimerNode)
 
   bool await_ready() const noexcept { return false; }
@@ -35,7 +35,7 @@ class SleepAwaiter : private TimerNode {
 
  private:
   [[gnu::noinline]] void arm_for(Loop& loop, TaskBase& task) noexcept {
-    set_wake_target(&task);
+    wake_first(&task);
     loop.arm(*this, loop.deadline_after(Duration(stashed())));
   }
 };

@@ -25,7 +25,7 @@ class TimerNode : public ListHook<TimerTag> {
  public:
   using FireFn = void (*)(TimerNode&) noexcept;
 
-  explicit TimerNode(FireFn fire = nullptr) noexcept : fire_(fire) {}
+  explicit TimerNode(FireFn fire = nullptr) noexcept : fire_(fire), queue_bits_(0) {}
   TimerNode(const TimerNode&) = delete;
   TimerNode& operator=(const TimerNode&) = delete;
   /// A node destroyed while armed (its frame was unwound) disarms itself, keeping the queue's books right.
@@ -51,6 +51,17 @@ class TimerNode : public ListHook<TimerTag> {
   std::int64_t stashed() const noexcept { return deadline_; }
   void stash(std::int64_t value) noexcept { deadline_ = value; }
 
+  /// A node whose owner stashes `value` and always calls wake_first(target) before arming it (a sleep):
+  /// only what the destructor reads and the stash are written, as every sleep(0) makes one.
+  struct Stashing {};
+  TimerNode(Stashing, std::int64_t value) noexcept
+      : ListHook<TimerTag>(ListHook<TimerTag>::OnlyUnlinked{}), deadline_(value) {}
+  /// set_wake_target for a node made Stashing: its queue word is written, not amended.
+  void wake_first(void* target) noexcept {
+    target_ = target;
+    queue_bits_ = kWakesTarget;
+  }
+
  private:
   friend class TimerQueue;
   // The queue the node was armed on, with two flags in the low bits: bit 0 while the node sits in the batch
@@ -72,7 +83,7 @@ class TimerNode : public ListHook<TimerTag> {
     FireFn fire_;
     void* target_;
   };
-  std::uintptr_t queue_bits_ = 0;
+  std::uintptr_t queue_bits_;
 };
 
 class TimerQueue {
