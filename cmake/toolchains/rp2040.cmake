@@ -16,7 +16,7 @@ set(CMAKE_EXE_LINKER_FLAGS_INIT "-Wl,--gc-sections --specs=nano.specs")
 # C++ executables are linked by the C driver, so g++ does not add -lstdc++ (-lstdc++_nano with nano.specs):
 # Debian ships those archives only in libstdc++-arm-none-eabi-newlib (300+ MB), and a -fno-exceptions -fno-rtti
 # image needs nothing from them but operator new/delete and the std::__throw_* hooks, which the firmware
-# defines itself (firmware/gate/cxx_runtime.cpp). The headers still come from libstdc++-arm-none-eabi-dev.
+# defines itself (platform/rp2040/src/cxx_runtime.cpp). The headers still come from libstdc++-arm-none-eabi-dev.
 # GCC 13's -nostdlib++ would say the same; Debian 12's GCC 12 does not have it.
 set(CMAKE_CXX_LINK_EXECUTABLE
     "<CMAKE_C_COMPILER> <FLAGS> <CMAKE_CXX_LINK_FLAGS> <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>")

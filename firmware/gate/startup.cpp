@@ -20,15 +20,8 @@ int aiopi_firmware_main();
     __asm__ volatile("bkpt #0");
 }
 
-// Firmware never exits, so destructors of statics never run: registering them is a no-op. On ARM the compiler
-// registers them through the EABI's __aeabi_atexit (which libstdc++ would forward to __cxa_atexit).
-void* __dso_handle = nullptr;
-int __cxa_atexit(void (*)(void*), void*, void*) {
-  return 0;
-}
-int __aeabi_atexit(void*, void (*)(void*), void*) {
-  return 0;
-}
+// Registering destructors of statics (__cxa_atexit, __aeabi_atexit) is the port's
+// platform/rp2040/src/cxx_runtime.cpp, which the gate links.
 
 [[noreturn]] void aiopi_fault_handler() {
   for (;;)
