@@ -7,16 +7,56 @@
 The test listens on a real NOTIFY_SOCKET (an AF_UNIX datagram socket) as systemd would, reads aiopid's log
 (stderr) and its output trace (--trace-outputs: "DEVICE 0|1" per write, "DEVICE open L" per opening). Nothing
 depends on wall-clock timing: every wait is for something to happen, with a generous safety timeout.
+
+No process a test starts outlives it (launch(): the daemons here and in the scripts that import Daemon, the Pico
+emulator of tests/firmware): a failed check (sys.exit), an exception, SIGTERM or SIGINT kill what is still
+running on the way out, and a script killed outright (ctest's timeout sends SIGKILL) takes them along through
+the parent-death signal. A stray aiopid with a [boards.*] uart reopens its port by path for ever, and pts
+numbers are reused: it joined a later test's pseudo-terminal and read the answers meant for that test.
 """
+import atexit
 import os
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 SAFETY_TIMEOUT = 20.0  # seconds; only reached when something is broken
+
+LAUNCHED = []  # every process launch() started, oldest first
+
+
+def launch(argv, **popen_args):
+    """subprocess.Popen(argv) of a process that must not outlive this script. setpriv (util-linux) sets the
+    parent-death signal and execs argv in the same process (proc.pid is argv's), so a SIGKILL of this script
+    kills it too. The signal comes when the *thread* that started it ends: call this from the main thread.
+    Whatever else ends the script goes through kill_launched() (atexit; SIGTERM is made an exit)."""
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("launch() from the main thread only: the child dies when its starting thread ends")
+    if not LAUNCHED:
+        atexit.register(kill_launched)
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:  # SIGINT already raises KeyboardInterrupt
+            signal.signal(signal.SIGTERM, exit_on_signal)
+    proc = subprocess.Popen(["setpriv", "--pdeathsig", "KILL", *argv], **popen_args)
+    LAUNCHED.append(proc)
+    return proc
+
+
+def kill_launched(procs=None):
+    """Kills (SIGKILL) those of `procs` (default: every launched process) still running, newest first, and
+    reaps them. A test that passed has stopped its own: this is for the ways out of a failure."""
+    for proc in reversed(LAUNCHED if procs is None else list(procs)):
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)  # through the finally blocks and kill_launched()
+
 
 BASE = """
 [daemon]
@@ -67,6 +107,8 @@ type = "digital_outt"
 
 
 class Daemon:
+    started = []  # every Daemon, from its launch on (also those that never got ready)
+
     def __init__(self, aiopid, workdir, config_text, watchdog_usec=None):
         self.workdir = workdir
         self.config = os.path.join(workdir, "aiopid.toml")
@@ -84,9 +126,9 @@ class Daemon:
         if watchdog_usec:
             env["WATCHDOG_USEC"] = str(watchdog_usec)
         self.log_file = open(self.log, "w")
-        self.proc = subprocess.Popen(
-            [aiopid, "--config", self.config, "--state-dir", workdir, "--trace-outputs", self.trace],
-            env=env, stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=subprocess.STDOUT)
+        self.proc = launch([aiopid, "--config", self.config, "--state-dir", workdir, "--trace-outputs", self.trace],
+                           env=env, stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=subprocess.STDOUT)
+        Daemon.started.append(self)
 
     def write_config(self, text):
         tmp = self.config + ".tmp"

@@ -15,6 +15,7 @@ import asyncio
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -25,20 +26,13 @@ import tty
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "remote"))
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
-from api_daemon_test import curl, next_notification, rpc  # noqa: E402
-from api_daemon_test import start as start_daemon  # noqa: E402
-from run_daemon_test import SAFETY_TIMEOUT, expect, fail  # noqa: E402
+# start(): the Daemon is in Daemon.started from its launch on (stopped even when it never gets ready)
+from api_daemon_test import curl, next_notification, rpc, start  # noqa: E402
+from run_daemon_test import SAFETY_TIMEOUT, Daemon, exit_on_signal, expect, fail, kill_launched, launch  # noqa: E402
 
 import websockets  # noqa: E402  (Debian: python3-websockets)
 
 SKIP = 77
-DAEMONS = []  # every aiopid started, killed at the end if a failure left it running
-
-
-def start(aiopid, workdir, text):
-    d = start_daemon(aiopid, workdir, text)
-    DAEMONS.append(d)
-    return d
 
 
 class EmulatedPico:
@@ -50,7 +44,7 @@ class EmulatedPico:
         self.path = os.ttyname(slave)
         os.close(slave)
         os.set_blocking(self.master, False)  # the bridge drops what nobody reads instead of stalling
-        self.proc = subprocess.Popen(
+        self.proc = launch(  # dies with this script, like aiopid
             ["node", os.path.join(HERE, "harness", "bridge.mjs"), "--uart-fd", str(self.master), "--build-dir",
              build_dir],
             pass_fds=(self.master,), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
@@ -254,6 +248,7 @@ def main():
     if not os.path.isdir(os.path.join(HERE, "node_modules", "rp2040js")):
         print("skip: tests/firmware/node_modules missing (npm ci there)")
         sys.exit(SKIP)
+    signal.signal(signal.SIGTERM, exit_on_signal)  # through the cleanup below (SIGINT raises already)
     pico = EmulatedPico(build_dir)
     try:
         with tempfile.TemporaryDirectory() as workdir:
@@ -267,10 +262,8 @@ def main():
                 sys.stderr.write(f"---- the Pico's comment lines: {pico.comments}\n")
                 raise
     finally:
-        for d in DAEMONS:
-            if d.proc.poll() is None:
-                d.proc.kill()
-                d.proc.wait()
+        # Before the pty closes: a daemon left running would reopen its path for ever.
+        kill_launched(d.proc for d in Daemon.started)
         pico.close()
     print(f"ok   {case}")
 

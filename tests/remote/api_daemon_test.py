@@ -79,6 +79,8 @@ def config(listen='["127.0.0.1"]', api_extra="", press=""):
 
 
 def start(aiopid, workdir, text):
+    """A ready aiopid with its API's URL. Like every Daemon it is in Daemon.started from its launch on, killed
+    if the script ends on a failure, and dies with the script (run_daemon_test.launch)."""
     d = Daemon(aiopid, workdir, text)
     d.wait_message(lambda m: "READY=1" in m.split("\n"), "READY=1")
     d.wait_log("API: listening on ")

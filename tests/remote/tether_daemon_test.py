@@ -12,7 +12,7 @@ Nothing depends on wall-clock timing: every wait is for something to happen, wit
 
 Whatever way a case ends (a failed check exits through sys.exit, an exception, SIGTERM or SIGINT), the aiopid it
 started is stopped before the fake Pico's pty closes; killed (a ctest timeout), the script takes it along
-(the parent-death signal). An aiopid left running would see its pty hang up and
+(the parent-death signal; run_daemon_test.launch). An aiopid left running would see its pty hang up and
 reopen /dev/pts/N by path every few seconds for ever; pts numbers are reused at once, so it joined the next
 test's pty (as root TIOCEXCL does not keep it out), read the answers meant for that test's aiopid and made it
 lose its link ("no answer to daemon.info within 2s") — each failure leaving one more stray daemon behind.
@@ -20,8 +20,6 @@ lose its link ("no answer to daemon.info within 2s") — each failure leaving on
 import asyncio
 import json
 import os
-import re
-import shlex
 import signal
 import subprocess
 import sys
@@ -31,46 +29,12 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
-from api_daemon_test import curl, next_notification, rpc  # noqa: E402
+# start(): the Daemon is in Daemon.started from its launch on (stopped even when it never gets ready)
+from api_daemon_test import curl, next_notification, rpc, start  # noqa: E402
 from fake_pico import FakePico  # noqa: E402
-from run_daemon_test import SAFETY_TIMEOUT, Daemon, expect, fail  # noqa: E402
+from run_daemon_test import SAFETY_TIMEOUT, Daemon, exit_on_signal, expect, fail, kill_launched  # noqa: E402
 
 import websockets  # noqa: E402  (Debian: python3-websockets)
-
-
-STARTED = []  # the daemons a case started: their logs are printed when it fails, and they are stopped
-
-
-def tied_to_this_script(aiopid, workdir):
-    """A launcher of aiopid that dies with this script even when the script cannot clean up (SIGKILL: ctest's
-    timeout): setpriv (util-linux) sets the parent-death signal and execs aiopid in the same process."""
-    launcher = os.path.join(workdir, "aiopid-tied")
-    with open(launcher, "w") as f:
-        f.write(f'#!/bin/sh\nexec setpriv --pdeathsig KILL {shlex.quote(aiopid)} "$@"\n')
-    os.chmod(launcher, 0o755)
-    return launcher
-
-
-def start(aiopid, workdir, text):
-    """api_daemon_test.start, but the daemon is known to main() from its launch on, so that it is stopped even
-    when it never gets ready, and it dies with this script."""
-    d = Daemon(tied_to_this_script(aiopid, workdir), workdir, text)
-    STARTED.append(d)
-    d.wait_message(lambda m: "READY=1" in m.split("\n"), "READY=1")
-    d.wait_log("API: listening on ")
-    m = re.search(r"API: listening on (https?://[^ \n]+)", d.log_text())
-    expect(m is not None, "the API's URL in the log:\n" + d.log_text())
-    d.url = m.group(1)
-    d.ws_url = d.url.replace("http://", "ws://") + "/api/v1/ws"
-    return d
-
-
-def stop_started():
-    """Kills the daemons still running (a case that passed has stopped its own)."""
-    for d in STARTED:
-        if d.proc.poll() is None:
-            d.proc.kill()
-            d.proc.wait()
 
 
 def foreign_requests(pico):
@@ -343,10 +307,6 @@ def reload(aiopid, aiopictl, workdir, pico):
 CASES = {f.__name__: f for f in (open_and_set, notifications, link_loss, reboot, reload)}
 
 
-def exit_on_signal(signum, frame):
-    raise SystemExit(128 + signum)  # through main()'s cleanup
-
-
 def main():
     aiopid, aiopictl, case = sys.argv[1], sys.argv[2], sys.argv[3]
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -360,7 +320,7 @@ def main():
                 foreign = foreign_requests(pico)
                 expect(not foreign, f"another process talked to the fake Pico on {pico.path}: {foreign}")
             except BaseException:
-                for d in STARTED:
+                for d in Daemon.started:
                     print(f"---- aiopid's log (pid {d.proc.pid}, the last 80 lines)")
                     print("\n".join(d.log_text().splitlines()[-80:]))
                 print("---- the fake Pico's last requests:", json.dumps(pico.requests()[-20:]))
@@ -370,7 +330,8 @@ def main():
                 print("---- requests numbered out of sequence:", json.dumps(foreign_requests(pico)))
                 raise
             finally:
-                stop_started()  # before the pty closes: a daemon left running would reopen its path for ever
+                # Before the pty closes: a daemon left running would reopen its path for ever.
+                kill_launched(d.proc for d in Daemon.started)
     finally:
         pico.close()
     print(f"ok   {case}")
