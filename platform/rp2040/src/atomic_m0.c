@@ -13,98 +13,45 @@ static inline void irq_restore(unsigned primask) {
   __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory");
 }
 
-unsigned char __atomic_exchange_1(volatile void* p, unsigned char v, int order) {
-  (void)order;
-  unsigned s = irq_off();
-  volatile unsigned char* ptr = p;
-  unsigned char old = *ptr;
-  *ptr = v;
-  irq_restore(s);
-  return old;
-}
-
-unsigned int __atomic_exchange_4(volatile void* p, unsigned int v, int order) {
-  (void)order;
-  unsigned s = irq_off();
-  volatile unsigned int* ptr = p;
-  unsigned int old = *ptr;
-  *ptr = v;
-  irq_restore(s);
-  return old;
-}
-
-bool __atomic_compare_exchange_4(volatile void* p, void* expected, unsigned int desired, bool weak, int ok,
-                                 int fail) {
-  (void)weak;
-  (void)ok;
-  (void)fail;
-  unsigned s = irq_off();
-  volatile unsigned int* ptr = p;
-  unsigned int* exp = expected;
-  bool done = *ptr == *exp;
-  if (done) {
-    *ptr = desired;
-  } else {
-    *exp = *ptr;
+/* The read-modify-write operations: `old = *p; *p = NEW; return old;` with interrupts off, where NEW is an
+   expression of `old` and `v`. */
+#define AIOPI_ATOMIC_RMW(name, type, new_value)    \
+  type name(volatile void* p, type v, int order) { \
+    (void)order;                                   \
+    unsigned s = irq_off();                        \
+    volatile type* ptr = p;                        \
+    type old = *ptr;                               \
+    *ptr = (new_value);                            \
+    irq_restore(s);                                \
+    return old;                                    \
   }
-  irq_restore(s);
-  return done;
-}
 
-unsigned int __atomic_fetch_add_4(volatile void* p, unsigned int v, int order) {
-  (void)order;
-  unsigned s = irq_off();
-  volatile unsigned int* ptr = p;
-  unsigned int old = *ptr;
-  *ptr = old + v;
-  irq_restore(s);
-  return old;
-}
+AIOPI_ATOMIC_RMW(__atomic_exchange_1, unsigned char, v)
+AIOPI_ATOMIC_RMW(__atomic_exchange_4, unsigned int, v)
+AIOPI_ATOMIC_RMW(__atomic_fetch_add_4, unsigned int, (old + v))
+AIOPI_ATOMIC_RMW(__atomic_fetch_sub_4, unsigned int, (old - v))
+AIOPI_ATOMIC_RMW(__atomic_fetch_or_4, unsigned int, (old | v))
+AIOPI_ATOMIC_RMW(__atomic_fetch_and_4, unsigned int, (old & v))
 
-unsigned int __atomic_fetch_sub_4(volatile void* p, unsigned int v, int order) {
-  (void)order;
-  unsigned s = irq_off();
-  volatile unsigned int* ptr = p;
-  unsigned int old = *ptr;
-  *ptr = old - v;
-  irq_restore(s);
-  return old;
-}
-
-unsigned int __atomic_fetch_or_4(volatile void* p, unsigned int v, int order) {
-  (void)order;
-  unsigned s = irq_off();
-  volatile unsigned int* ptr = p;
-  unsigned int old = *ptr;
-  *ptr = old | v;
-  irq_restore(s);
-  return old;
-}
-
-unsigned int __atomic_fetch_and_4(volatile void* p, unsigned int v, int order) {
-  (void)order;
-  unsigned s = irq_off();
-  volatile unsigned int* ptr = p;
-  unsigned int old = *ptr;
-  *ptr = old & v;
-  irq_restore(s);
-  return old;
-}
-
-bool __atomic_compare_exchange_1(volatile void* p, void* expected, unsigned char desired, bool weak, int ok,
-                                 int fail) {
-  (void)weak;
-  (void)ok;
-  (void)fail;
-  unsigned s = irq_off();
-  volatile unsigned char* ptr = p;
-  unsigned char* exp = expected;
-  bool done = *ptr == *exp;
-  if (done) {
-    *ptr = desired;
-  } else {
-    *exp = *ptr;
+/* Compare-and-exchange: strong whatever `weak` says (nothing can interrupt it), so it fails only on a
+   different value, which is written back to *expected. */
+#define AIOPI_ATOMIC_CAS(name, type)                                                       \
+  bool name(volatile void* p, void* expected, type desired, bool weak, int ok, int fail) { \
+    (void)weak;                                                                            \
+    (void)ok;                                                                              \
+    (void)fail;                                                                            \
+    unsigned s = irq_off();                                                                \
+    volatile type* ptr = p;                                                                \
+    type* exp = expected;                                                                  \
+    bool done = *ptr == *exp;                                                              \
+    if (done) {                                                                            \
+      *ptr = desired;                                                                      \
+    } else {                                                                               \
+      *exp = *ptr;                                                                         \
+    }                                                                                      \
+    irq_restore(s);                                                                        \
+    return done;                                                                           \
   }
-  irq_restore(s);
-  return done;
-}
+
+AIOPI_ATOMIC_CAS(__atomic_compare_exchange_1, unsigned char)
+AIOPI_ATOMIC_CAS(__atomic_compare_exchange_4, unsigned int)
