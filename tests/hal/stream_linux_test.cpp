@@ -1,6 +1,7 @@
 // What only the Linux byte streams do: the termios UART (opening, its errors and messages, the settings
 // reaching the tty, a hang-up mid-read) and TCP with asyncio's names (open_connection, start_server, an echo
 // server with 100 concurrent clients). Pseudo-terminals and loopback sockets; no timing is asserted.
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -142,13 +143,35 @@ TEST_F(LinuxStreams, TheSettingsReachTheTty) {
   EXPECT_EQ(u->path(), slave);
 }
 
+// TIOCEXCL keeps a second open() out except for root; the advisory lock (flock) keeps out root as well.
 TEST_F(LinuxStreams, ASecondOpenOfAnExclusivePortIsBusy) {
-  if (geteuid() == 0) GTEST_SKIP() << "root is exempt from TIOCEXCL";
-  auto first = os_linux::Uart::open(loop, slave);
-  ASSERT_TRUE(first.ok()) << first.error().message;
-  auto second = os_linux::Uart::open(loop, slave);
-  ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.error().error.kind, IoErrc::busy);
+  {
+    auto first = os_linux::Uart::open(loop, slave);
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    auto second = os_linux::Uart::open(loop, slave);
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.error().error.kind, IoErrc::busy);
+    EXPECT_NE(
+        second.error().message.find("'" + slave + "' is busy: another program has it open (find it with: "),
+        std::string::npos)
+        << second.error().message;
+  }
+  auto again = os_linux::Uart::open(loop, slave);
+  EXPECT_TRUE(again.ok()) << "closing the first frees the port: " << again.error().message;
+}
+
+TEST_F(LinuxStreams, APortLockedByAnotherProgramIsBusy) {
+  // Held as flock(1) or another aiopid would hold it.
+  const int other = ::open(slave.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ASSERT_GE(other, 0);
+  ASSERT_EQ(::flock(other, LOCK_EX | LOCK_NB), 0);
+  auto u = os_linux::Uart::open(loop, slave);
+  ASSERT_FALSE(u.ok());
+  EXPECT_EQ(u.error().error.kind, IoErrc::busy);
+  EXPECT_NE(u.error().message.find("is busy"), std::string::npos) << u.error().message;
+  ::close(other);
+  auto after = os_linux::Uart::open(loop, slave);
+  EXPECT_TRUE(after.ok()) << "the lock went with the other program's file: " << after.error().message;
 }
 
 TEST_F(LinuxStreams, AnUnpluggedUartEndsTheReadingTaskCleanly) {

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -267,7 +268,17 @@ OpenResult<Uart> Uart::open(Loop& loop, std::string_view path_in, const hal::Uar
     return open_error(IoErrc::invalid_argument, who + " is not a serial port (not a terminal device)", ENOTTY,
                       "UART: not a serial port");
   }
-  if (options.exclusive) ioctl(fd, TIOCEXCL);
+  if (options.exclusive) {
+    ioctl(fd, TIOCEXCL);  // a later open() fails with EBUSY, except for root
+    // The kernel lets root past TIOCEXCL (two daemons as root in a container shared a port): an advisory lock
+    // as well, which root does not bypass, so a second open by any program that also locks (another aiopid,
+    // another Uart, flock(1)) is busy too. It goes with this open file: close() or the exit releases it.
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno == EWOULDBLOCK ? EBUSY : errno;
+      ::close(fd);
+      return open_error(errc_from_errno(err), uart_open_message(path, err), err, "UART open failed");
+    }
+  }
   if (auto ok = apply(fd, config); !ok) {
     ::close(fd);
     return open_error(ok.error().kind, who + ": " + ok.error().what, ok.error().sys_errno, ok.error().what);

@@ -9,8 +9,9 @@
 // VMIN 1 / VTIME 0 so that a non-blocking read with nothing to read is EAGAIN and a read of 0 can only be a
 // hang-up), with the receiver enabled and modem lines ignored (CLOCAL), then the UartConfig: the baud rate
 // (one of the standard rates, kStandardBauds), 5-8 data bits, parity none / even / odd, 1 or 2 stop bits,
-// flow control none / RTS-CTS (CRTSCTS) / XON-XOFF (IXON | IXOFF). The port is opened exclusively (TIOCEXCL):
-// a second open by another program fails with "busy" (root is exempt, as the kernel decides).
+// flow control none / RTS-CTS (CRTSCTS) / XON-XOFF (IXON | IXOFF). The port is opened exclusively (TIOCEXCL,
+// and an advisory flock(LOCK_EX | LOCK_NB) that root does not bypass): a second open fails with "busy" (as
+// root: a second open by anything that also locks, such as another aiopid).
 //
 // What a user sees when opening fails (OpenError::message):
 //  * missing device: "UART '/dev/ttyUSB0' not found; serial ports here: ttyAMA0, ttyS0-ttyS3, serial0 ->
@@ -38,7 +39,7 @@ namespace aiopi::os_linux {
 
 struct UartOptions {
   hal::BufferSizes buffers{};  // 4 KiB each way
-  bool exclusive = true;       // TIOCEXCL
+  bool exclusive = true;       // TIOCEXCL + flock(LOCK_EX)
 };
 
 class Uart final : public hal::Uart {
