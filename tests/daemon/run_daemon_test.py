@@ -31,8 +31,8 @@ LAUNCHED = []  # every process launch() started, oldest first
 
 def launch(argv, **popen_args):
     """subprocess.Popen(argv) of a process that must not outlive this script. setpriv (util-linux) sets the
-    parent-death signal and execs argv in the same process (proc.pid is argv's), so a SIGKILL of this script
-    kills it too. The signal comes when the *thread* that started it ends: call this from the main thread.
+    parent-death signal and execs (through sh) argv in the same process (proc.pid is argv's), so a SIGKILL of
+    this script kills it too. The signal comes when the *thread* that started it ends: call this from the main thread.
     Whatever else ends the script goes through kill_launched() (atexit; SIGTERM is made an exit)."""
     if threading.current_thread() is not threading.main_thread():
         raise RuntimeError("launch() from the main thread only: the child dies when its starting thread ends")
@@ -40,7 +40,10 @@ def launch(argv, **popen_args):
         atexit.register(kill_launched)
         if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:  # SIGINT already raises KeyboardInterrupt
             signal.signal(signal.SIGTERM, exit_on_signal)
-    proc = subprocess.Popen(["setpriv", "--pdeathsig", "KILL", *argv], **popen_args)
+    # A script killed after fork() but before setpriv's prctl() sends no signal: the shell, started after it,
+    # goes on only if its parent is still this script (else it was already handed to init).
+    tied = ["setpriv", "--pdeathsig", "KILL", "/bin/sh", "-c", '[ "$PPID" = "$0" ] && exec "$@"', str(os.getpid())]
+    proc = subprocess.Popen(tied + list(argv), **popen_args)
     LAUNCHED.append(proc)
     return proc
 
