@@ -1,8 +1,9 @@
 // The link's state machine against a fake Pico on a pseudo-terminal, on the real Linux loop: the handshake
 // opens every device with its params, writes arrive as devices.set, a silent Pico is a link loss (every
 // device link_lost) and its return a recovery with the devices opened again, a changed boot opens them again,
-// notifications reach the sink with their time mapped onto the loop's clock. Nothing waits for a time to
-// pass: every wait is for something to happen, with a generous safety limit.
+// notifications reach the sink with their time mapped onto the loop's clock, an adc is read every `poll`
+// while it is open on the board. Nothing waits for a time to pass: every wait is for something to happen,
+// with a generous safety limit.
 #include "aiopid/tether/board_link.hpp"
 
 #include <fcntl.h>
@@ -250,6 +251,26 @@ struct TetherLink : ::testing::Test {
                   ::testing::PrintToString(other_holders(pico.path())).c_str());
   }
 
+  /// The fixture's devices and an adc `soil` read every `poll`, on the same board.
+  std::vector<config::DeviceConfig> devices_with_adc(const std::string& poll) {
+    auto loaded = config::load_config_texts(
+        {{"adc.toml", "[boards.pico1]\nuart = \"" + pico.path() +
+                          "\"\n"
+                          "[devices.soil]\ntype = \"adc\"\nboard = \"pico1\"\nchannel = 0\npoll = \"" +
+                          poll + "\"\n"}},
+        types);
+    EXPECT_TRUE(loaded.config) << loaded.diagnostics.to_string();
+    std::vector<config::DeviceConfig> out = config.devices;
+    if (loaded.config) out.push_back(loaded.config->devices.at(0));
+    return out;
+  }
+  std::size_t reads_of(std::string_view name) const {
+    std::size_t n = 0;
+    for (const Json& r : pico.requests)
+      n += r["method"] == "devices.read" && r["params"]["name"] == name ? 1 : 0;
+    return n;
+  }
+
   /// Runs the loop until `done()` (checked every few ms), or fails after the safety limit.
   bool until(const std::function<bool()>& done) {
     return loop.run_until_complete([](aiopi::Loop& l, std::function<bool()> d) -> aiopi::Task<bool> {
@@ -428,6 +449,81 @@ TEST_F(TetherLink, NotificationsReachTheSinkOnTheLoopsClock) {
   const auto skew = sink.event_times.at(0) - before;
   EXPECT_LT(std::chrono::abs(skew), 5s)
       << std::chrono::duration_cast<std::chrono::microseconds>(skew).count();
+  finish();
+}
+
+// The Pico reads an adc only when asked: the link asks every `poll`, and each reading reaches the sink (whose
+// thresholds it drives). `poll` is the daemon's key, not sent in the open.
+TEST_F(TetherLink, AnAdcIsReadEveryPollWhileOpen) {
+  link->set_devices(devices_with_adc("20ms"));
+  pico.start();
+  link->start();
+  ASSERT_TRUE(until([&] { return reads_of("soil") >= 3 && sink.count("value soil") >= 3; }))
+      << ::testing::PrintToString(sink.log);
+  const auto open = std::find_if(pico.requests.begin(), pico.requests.end(), [](const Json& r) {
+    return r["method"] == "devices.open" && r["params"]["name"] == "soil";
+  });
+  ASSERT_NE(open, pico.requests.end());
+  EXPECT_EQ((*open)["params"]["params"], (Json{{"channel", 0}, {"vref", 3.3}}));
+  EXPECT_EQ(reads_of("led"), 0u);  // only adcs are polled
+  EXPECT_EQ(reads_of("btn"), 0u);
+  finish();
+}
+
+TEST_F(TetherLink, NoAdcPollsWhileTheLinkIsLostAndTheyResumeWithIt) {
+  link->set_devices(devices_with_adc("20ms"));
+  pico.start();
+  link->start();
+  ASSERT_TRUE(until([&] { return reads_of("soil") >= 2; }));
+  pico.answering = false;
+  ASSERT_TRUE(until([&] { return sink.count("lost soil") == 1; })) << ::testing::PrintToString(sink.log);
+  const std::size_t at_loss = pico.requests.size();
+  const std::size_t reads_at_loss = reads_of("soil");
+  // The link tries again (after 0.5 s, many polls' worth): nothing but its handshake reaches the Pico.
+  ASSERT_TRUE(until([&] { return pico.requests.size() > at_loss; }));
+  EXPECT_EQ(pico.requests.at(at_loss)["method"], "daemon.info");
+  EXPECT_EQ(reads_of("soil"), reads_at_loss);
+  pico.answering = true;
+  ASSERT_TRUE(until([&] { return sink.count("opened soil") == 2 && reads_of("soil") >= reads_at_loss + 2; }))
+      << ::testing::PrintToString(sink.log);
+  // The first read after the loss came after the adc was opened again.
+  std::size_t reopened = pico.requests.size();
+  for (std::size_t i = at_loss; i < pico.requests.size(); ++i) {
+    const Json& r = pico.requests[i];
+    if (r["params"].is_object() && r["params"]["name"] == "soil") {
+      if (r["method"] == "devices.open" && reopened == pico.requests.size()) reopened = i;
+      if (r["method"] == "devices.read") {
+        EXPECT_GT(i, reopened) << r.dump();
+      }
+    }
+  }
+  finish();
+}
+
+TEST_F(TetherLink, AnAdcRemovedBySetDevicesIsNoLongerRead) {
+  link->set_devices(devices_with_adc("20ms"));
+  pico.start();
+  link->start();
+  ASSERT_TRUE(until([&] { return reads_of("soil") >= 2; }));
+  link->set_devices(config.devices);
+  const std::size_t reads_then = reads_of("soil");  // a read already sent is answered, none sent after
+  ASSERT_TRUE(until([&] { return pico.count("devices.close") == 1; }));
+  // Five heartbeats (20 ms each, as the poll was): polls would have gone out meanwhile.
+  const std::size_t beats = pico.count("daemon.info");
+  ASSERT_TRUE(until([&] { return pico.count("daemon.info") >= beats + 5; }));
+  EXPECT_EQ(reads_of("soil"), reads_then);
+  EXPECT_EQ(pico.open_names, (std::vector<std::string>{"led", "btn"}));
+  finish();
+}
+
+TEST_F(TetherLink, AChangedPollRestartsThePolling) {
+  link->set_devices(devices_with_adc("1h"));
+  pico.start();
+  link->start();
+  ASSERT_TRUE(until([&] { return sink.count("opened soil") == 1; }));
+  link->set_devices(devices_with_adc("20ms"));
+  ASSERT_TRUE(until([&] { return sink.count("opened soil") == 2 && reads_of("soil") >= 2; }))
+      << ::testing::PrintToString(sink.log);
   finish();
 }
 

@@ -133,6 +133,14 @@ void adc(TableSchema& s) {
             .example = "3.0",
             .min = 0.1,
             .max = 5.0},
+      // The daemon's own key: the Pico only reads when asked, so the link asks every `poll` (which is what
+      // drives the thresholds, as for an adc on the daemon's board).
+      Field{.key = "poll",
+            .type = FieldType::duration,
+            .default_value = Node::string("1s"),
+            .doc = "How often the daemon reads the channel over the link (its value and thresholds follow).",
+            .example = "\"250ms\"",
+            .min_duration = Duration{1000}},
   };
 }
 
@@ -241,7 +249,8 @@ std::vector<ResourceClaim> board_device_claims(std::string_view board, const Nod
 }
 
 bool daemon_only_board_key(std::string_view key) noexcept {
-  return key == "type" || key == "description" || key == "board" || key == "safe_state" || key == "duty";
+  return key == "type" || key == "description" || key == "board" || key == "safe_state" || key == "duty" ||
+         key == "poll";
 }
 
 Node board_open_params(const Node& params) {

@@ -66,12 +66,15 @@ void BoardLink::set_devices(std::vector<config::DeviceConfig> devices) {
   devices_changed_ = true;
   if (!up_) return;  // opened at the next link-up
   for (const config::DeviceConfig& old : before) {
-    if (device(old.name) == nullptr) track(loop_.create_task(close_device(old.name), "tether close"));
+    if (device(old.name) != nullptr) continue;
+    stop_polling(old.name);  // now: not once the close has gone out
+    track(loop_.create_task(close_device(old.name), "tether close"));
   }
   for (const config::DeviceConfig& d : devices_) {
     auto it = std::find_if(before.begin(), before.end(),
                            [&](const config::DeviceConfig& b) { return b.name == d.name; });
     if (it != before.end() && same_device(*it, d)) continue;
+    stop_polling(d.name);  // its open starts it again with the new `poll`
     track(loop_.create_task(open_one(d), "tether open"));
   }
 }
@@ -97,6 +100,7 @@ void BoardLink::track(aiopi::TaskHandle<> task) {
 
 aiopi::Task<> BoardLink::stop() {
   stopping_ = true;
+  stop_all_polling();  // a poller in a read ends with it, awaited below like the writes
   // The writes queued before (the safe states) go out first; each is bounded by the timeout.
   for (std::size_t i = 0; i < side_tasks_.size(); ++i) {
     aiopi::TaskHandle<> h = side_tasks_[i];
@@ -135,6 +139,7 @@ aiopi::Task<> BoardLink::run() {
     }
     up_ = false;
     ++losses_;
+    stop_all_polling();  // polled again once opened again
     fail_pending(why);
     co_await close_port();
     if (!in_loss) {
@@ -206,6 +211,7 @@ aiopi::Task<std::string> BoardLink::serve() {
     if (!a.ok) co_return lost_why_.empty() ? "daemon.info: " + a.message : lost_why_;
     if (rebooted) {
       open_on_board_.clear();  // the Pico forgot them
+      stop_all_polling();
       std::string why = co_await open_all();
       if (!why.empty()) co_return why;
     }
@@ -253,9 +259,13 @@ aiopi::Task<Answer> BoardLink::open_device(config::DeviceConfig d) {
   params["type"] = type;
   params["params"] = json_of(config::board_open_params(d.params));
   std::erase(open_on_board_, d.name);
+  stop_polling(d.name);
   Answer a = co_await request("devices.open", std::move(params));
   if (!a.ok && a.code == 0) co_return a;
-  if (a.ok) open_on_board_.push_back(d.name);  // no answer (timed out, or the link lost): the link's affair
+  if (a.ok) {
+    open_on_board_.push_back(d.name);  // no answer (timed out, or the link lost): the link's affair
+    if (has_device(d.name)) start_polling(d);
+  }
   if (!sink_ || !has_device(d.name)) co_return a;
   if (!a.ok) {
     sink_->remote_open_failed(
@@ -288,6 +298,7 @@ aiopi::Task<> BoardLink::close_device(std::string name) {
   Json which = Json::object();
   which["name"] = name;
   std::erase(open_on_board_, name);
+  stop_polling(name);
   const Answer a = co_await request("devices.close", std::move(which));
   if (!a.ok && a.code != 0)
     spdlog::warn("board {}: closing device {}: {} {}", board_.name, name, a.code, a.message);
@@ -348,6 +359,57 @@ aiopi::Task<runtime::ReadResult> BoardLink::read(std::string name) {
   if (sink_ && d) sink_->remote_value(name, *reading);
   out.reading = std::move(*reading);
   co_return out;
+}
+
+// ------------------------------------------------------------------------------------------- polls
+
+void BoardLink::start_polling(const config::DeviceConfig& d) {
+  if (type_of(d) != "adc" || stopping_) return;
+  aiopi::Duration every = 1s;
+  if (const std::string* text = d.params.get_string("poll"))
+    if (auto parsed = config::parse_duration(*text)) every = *parsed;
+  stop_polling(d.name);
+  const std::uint64_t serial = ++next_poller_;
+  aiopi::TaskHandle<> task = loop_.create_task(poll(d.name, every, serial), "tether poll");
+  pollers_[d.name] = Poller{task, serial, false};
+  track(std::move(task));  // the destructor cancels it with the other side tasks
+}
+
+void BoardLink::stop_polling(std::string_view name) {
+  const auto it = pollers_.find(name);
+  if (it == pollers_.end()) return;
+  if (!it->second.reading && it->second.task && !it->second.task.done()) it->second.task.cancel();
+  pollers_.erase(it);
+}
+
+void BoardLink::stop_all_polling() {
+  while (!pollers_.empty())
+    stop_polling(pollers_.begin()->first);
+}
+
+aiopi::Task<> BoardLink::poll(std::string name, aiopi::Duration every, std::uint64_t serial) {
+  const auto current = [&]() -> Poller* {
+    const auto it = pollers_.find(name);
+    return it != pollers_.end() && it->second.serial == serial ? &it->second : nullptr;
+  };
+  bool failing = false;
+  for (;;) {
+    co_await aiopi::sleep(every);
+    Poller* self = current();
+    if (self == nullptr || !reachable(name)) co_return;
+    self->reading = true;
+    const runtime::ReadResult r = co_await read(name);
+    self = current();
+    if (self == nullptr) co_return;  // stopped during the read
+    self->reading = false;
+    // A refused or unanswered read is not a loss by itself (an unanswered request is, in request()).
+    if (!r.status && !failing && reachable(name))
+      spdlog::warn("board {}: polling device {}: {} (retrying every poll)", board_.name, name,
+                   r.status.message);
+    else if (r.status && failing)
+      spdlog::info("board {}: device {} reads again", board_.name, name);
+    failing = !r.status;
+  }
 }
 
 // ------------------------------------------------------------------------------------------- requests

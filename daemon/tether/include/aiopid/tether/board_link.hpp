@@ -5,6 +5,8 @@
 // and the link is tried again after 0.5 s, doubling to 8 s — one warning per loss, one line on recovery.
 // A changed `boot` (the Pico restarted) opens every device again. Lines starting with '#' are logged (a
 // `#panic:` at warn). The Pico's notifications reach the sink with their times mapped onto the loop's clock.
+// An adc only answers when asked: while it is open on the board the link reads it every `poll` (the value
+// goes to the sink, which checks its thresholds), as the runtime polls an adc of its own board.
 #pragma once
 
 #include <cstdint>
@@ -95,6 +97,14 @@ class BoardLink {
   aiopi::Task<> open_one(config::DeviceConfig device);
   aiopi::Task<> close_device(std::string name);
   aiopi::Task<> send_write(std::string device, Json value);
+  /// Reads the adc `name` every `every` while it stays the poller `serial` of that name and reachable.
+  aiopi::Task<> poll(std::string name, aiopi::Duration every, std::uint64_t serial);
+  /// Starts polling `d` if it is an adc (replacing a poller it had).
+  void start_polling(const config::DeviceConfig& d);
+  /// No more polls of `name`: a sleeping poller is cancelled, one in a read ends after it (a read is never
+  /// cut short: its request would stay pending).
+  void stop_polling(std::string_view name);
+  void stop_all_polling();
   aiopi::Task<Answer> request(std::string method, Json params);
   void lose(std::string why);
   void fail_pending(const std::string& why);
@@ -115,7 +125,14 @@ class BoardLink {
   LineFramer framer_;
   aiopi::TaskHandle<> runner_, reader_;
   std::vector<std::string> open_on_board_;       ///< opened since the port was opened (or the Pico restarted)
-  std::vector<aiopi::TaskHandle<>> side_tasks_;  ///< writes, opens and closes after a set_devices
+  std::vector<aiopi::TaskHandle<>> side_tasks_;  ///< writes, opens, closes after a set_devices, and polls
+  struct Poller {
+    aiopi::TaskHandle<> task;
+    std::uint64_t serial = 0;
+    bool reading = false;  ///< in a devices.read (not cancelled then)
+  };
+  std::map<std::string, Poller, std::less<>> pollers_;  ///< the adcs polled now, by name
+  std::uint64_t next_poller_ = 0;
   std::map<std::int64_t, std::shared_ptr<Pending>> pending_;
   std::int64_t next_id_ = 0;
   aiopi::Event lost_;
