@@ -10,12 +10,13 @@ The interface a test uses (a real Pico in an emulator can stand behind the same 
     pico.wait_request(pred)      # the first request (after `since`) with pred(request), or AssertionError
     pico.devices                 # name -> {"type", "params", "value"}: what the daemon opened and set
     pico.notify(device, what, data)   # sends device.DEVICE.WHAT (mono_us = now on the Pico's clock)
+    pico.set_value(device, volts)     # what an adc reads from now on (1.65 V until then)
     pico.go_silent() / pico.resume()  # stops / resumes answering (requests are still read and recorded)
     pico.restart()               # a reset: new `boot`, devices forgotten, clock from zero, a `#` banner
     pico.close()
 
 As a program (`fake_pico.py`), it prints `path /dev/pts/N`, then one JSON line per request it reads, and takes
-commands on stdin: `silent`, `resume`, `restart`, `notify DEVICE WHAT {json data}`, `quit`.
+commands on stdin: `silent`, `resume`, `restart`, `notify DEVICE WHAT {json data}`, `value DEVICE VOLTS`, `quit`.
 """
 import errno
 import json
@@ -51,6 +52,7 @@ class FakePico:
         self._write_lock = threading.Lock()
         self._requests = []
         self.devices = {}
+        self.adc_volts = {}  # name -> what its adc reads (the input's level: kept across a restart)
         self.answering = True
         self.boot = random.randrange(1, 2**31)
         self.started = time.monotonic()
@@ -86,6 +88,10 @@ class FakePico:
         self._send({"jsonrpc": "2.0", "method": "notify",
                     "params": {"topic": f"device.{device}.{what}", "mono_us": self.uptime_us(),
                                "data": data if data is not None else {}}})
+
+    def set_value(self, device, volts):
+        with self.lock:
+            self.adc_volts[device] = float(volts)
 
     def go_silent(self):
         self.answering = False
@@ -221,7 +227,7 @@ class FakePico:
             return (-32004, f"no device named {name!r}")
         d = self.devices[name]
         if d["type"] == "adc":
-            return {"name": name, "value": 1.65, "unit": "V"}
+            return {"name": name, "value": self.adc_volts.get(name, 1.65), "unit": "V"}
         if d["type"] == "htu21d":
             return {"name": name, "value": {"temperature": 21.5, "humidity": 45.0},
                     "unit": {"temperature": "°C", "humidity": "%RH"}}
@@ -265,6 +271,8 @@ def main():
             pico.restart()
         elif words[0] == "notify" and len(words) >= 3:
             pico.notify(words[1], words[2], json.loads(words[3]) if len(words) > 3 else {})
+        elif words[0] == "value" and len(words) >= 3:
+            pico.set_value(words[1], words[2])
         elif words[0] == "quit":
             break
     pico.close()

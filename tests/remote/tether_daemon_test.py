@@ -5,7 +5,7 @@ through the remote API by real clients (curl, Python's websockets, aiopictl).
 
     tether_daemon_test.py AIOPID AIOPICTL CASE
 
-CASE: open_and_set | notifications | link_loss | reboot | reload
+CASE: open_and_set | notifications | link_loss | reboot | reload | adc_poll
 
 Nothing depends on wall-clock timing: every wait is for something to happen, with a generous safety timeout.
 (A loss takes the board's `timeout` to be noticed; the test waits for the loss, not for the time.)
@@ -304,7 +304,43 @@ def reload(aiopid, aiopictl, workdir, pico):
     expect(d.stop() == 0, "exit 0")
 
 
-CASES = {f.__name__: f for f in (open_and_set, notifications, link_loss, reboot, reload)}
+def adc_poll(aiopid, aiopictl, workdir, pico):
+    # The Pico reads an adc only when asked: the daemon asks every `poll`, which drives its thresholds as for an
+    # adc of its own board. Nobody reads it here.
+    text = config(pico.path, '[events.bright]\ndevice = "light"\nabove = 2.0\n')
+    text = text.replace('channel = 0\n', 'channel = 0\npoll = "50ms"\n')
+    expect('poll = "50ms"' in text, "the light polled every 50ms")
+    d = start(aiopid, workdir, text)
+    wait_state(d, "light", "open")
+    light = pico.wait_request(lambda r: r["method"] == "devices.open" and r["params"]["name"] == "light")
+    expect(light["params"]["params"] == {"channel": 0, "vref": 3.3}, f"poll is the daemon's: {light}")
+    d.wait_until(lambda: device(d, "light")["value"] == 1.65, "the light's value from a poll")
+
+    async def body():
+        async with websockets.connect(d.ws_url) as ws:
+            answer = await rpc(ws, "subscribe", {"topics": ["event.bright.*"]})
+            expect("result" in answer, f"subscribe: {answer}")
+            n = len(pico.requests())
+            pico.set_value("light", 2.5)
+            await next_notification(ws, lambda t: t == "event.bright.set")
+            reads = [r for r in pico.requests()[n:] if r["method"] == "devices.read"]
+            expect(reads and all(r["params"] == {"name": "light"} for r in reads), f"polls: {reads}")
+    asyncio.run(body())
+    d.wait_until(lambda: device(d, "light")["value"] == 2.5, "the new value without anyone reading it")
+    # No polls while the link is lost; they resume with it.
+    pico.go_silent()
+    wait_state(d, "light", "link_lost")
+    n = len(pico.requests())
+    pico.wait_request(lambda r: r["method"] == "daemon.info", "a retry", since=n)
+    expect(not [r for r in pico.requests()[n:] if r["method"] == "devices.read"], "no polls while lost")
+    pico.set_value("light", 0.5)
+    pico.resume()
+    wait_state(d, "light", "open")
+    d.wait_until(lambda: device(d, "light")["value"] == 0.5, "polled again after the loss")
+    expect(d.stop() == 0, "exit 0")
+
+
+CASES = {f.__name__: f for f in (open_and_set, notifications, link_loss, reboot, reload, adc_poll)}
 
 
 def main():
