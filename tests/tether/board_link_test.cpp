@@ -490,7 +490,7 @@ TEST_F(TetherLink, NoAdcPollsWhileTheLinkIsLostAndTheyResumeWithIt) {
   std::size_t reopened = pico.requests.size();
   for (std::size_t i = at_loss; i < pico.requests.size(); ++i) {
     const Json& r = pico.requests[i];
-    if (r["params"].is_object() && r["params"]["name"] == "soil") {
+    if (r.contains("params") && r["params"].is_object() && r["params"].value("name", "") == "soil") {
       if (r["method"] == "devices.open" && reopened == pico.requests.size()) reopened = i;
       if (r["method"] == "devices.read") {
         EXPECT_GT(i, reopened) << r.dump();
