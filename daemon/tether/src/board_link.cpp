@@ -261,9 +261,9 @@ aiopi::Task<Answer> BoardLink::open_device(config::DeviceConfig d) {
   std::erase(open_on_board_, d.name);
   stop_polling(d.name);
   Answer a = co_await request("devices.open", std::move(params));
-  if (!a.ok && a.code == 0) co_return a;
+  if (!a.ok && a.code == 0) co_return a;  // no answer (timed out, or the link lost): the link's affair
   if (a.ok) {
-    open_on_board_.push_back(d.name);  // no answer (timed out, or the link lost): the link's affair
+    open_on_board_.push_back(d.name);
     if (has_device(d.name)) start_polling(d);
   }
   if (!sink_ || !has_device(d.name)) co_return a;
